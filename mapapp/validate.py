@@ -1,0 +1,164 @@
+"""Checks across records: unique ids, references, quotes, and the grade-D rule."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from mapapp.errors import Problem
+from mapapp.gazetteer import Gazetteer
+from mapapp.model import Dataset, Event
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def check(data: Dataset) -> list[Problem]:
+    """Return every cross-record problem of a dataset (empty when it is consistent).
+
+    Parameters
+    ----------
+    data : Dataset
+        Records that each passed their own model.
+
+    Returns
+    -------
+    list of Problem
+        Duplicate ids, dangling references to places, sources and events, quotes
+        missing from their source's text, grade-D claims not marked unverified.
+    """
+    problems = [_duplicate(data, *dup) for dup in data.duplicates]
+    gazetteer = Gazetteer(data.places.values())
+    event_ids = {ev.id for ev in data.events}
+    texts = {sid: normalise_space(text) for sid, text in data.texts.items()}
+    for ev in data.events:
+        problems += _check_event(data, ev, gazetteer, event_ids, texts)
+    return problems
+
+
+def _problem(data: Dataset, ev: Event, path: str, message: str) -> Problem:
+    label, line = data.where("event", ev.id, path)
+    return Problem(label, line, ev.id, path, message)
+
+
+def _duplicate(
+    data: Dataset, category: str, record_id: str, label: str, line: int
+) -> Problem:
+    first, first_line = data.where(category, record_id)
+    return Problem(
+        label,
+        line,
+        record_id,
+        "id",
+        f"duplicate {category} id (got {record_id!r}; first defined at "
+        f"{first}:{first_line}; ids must be unique)",
+    )
+
+
+def _check_event(
+    data: Dataset,
+    ev: Event,
+    gazetteer: Gazetteer,
+    event_ids: set[str],
+    texts: dict[str, str],
+) -> list[Problem]:
+    out = []
+    for i, ref in enumerate(ev.places):
+        if ref.place not in gazetteer:
+            close = gazetteer.closest(ref.place)
+            hint = f"; closest: {', '.join(close)}" if close else ""
+            out.append(
+                _problem(
+                    data,
+                    ev,
+                    f"places[{i}].place",
+                    f"unknown place (got {ref.place!r}; expected a gazetteer id{hint})",
+                )
+            )
+    for i, claim in enumerate(ev.claims):
+        path = f"claims[{i}].source"
+        source = data.sources.get(claim.source)
+        if source is None:
+            out.append(_problem(data, ev, path, _unknown_source(data, claim.source)))
+        elif source.grade == "D" and not claim.unverified:
+            out.append(
+                _problem(
+                    data,
+                    ev,
+                    f"claims[{i}]",
+                    f"claim cites grade-D source {source.id!r} (popular account, "
+                    f"unverified) but is not marked (got unverified: false; expected "
+                    f"unverified: true, or leave the claim out)",
+                )
+            )
+    for i, cite in enumerate(ev.sources):
+        if cite.source not in data.sources:
+            out.append(
+                _problem(
+                    data, ev, f"sources[{i}].source", _unknown_source(data, cite.source)
+                )
+            )
+            continue
+        text = texts.get(cite.source)
+        if cite.quote and text is not None and normalise_space(cite.quote) not in text:
+            out.append(
+                _problem(
+                    data,
+                    ev,
+                    f"sources[{i}].quote",
+                    f"quote not found in the full text of {cite.source!r} (got "
+                    f"{_clip(cite.quote)!r}; expected a verbatim passage, "
+                    f"whitespace aside)",
+                )
+            )
+    for i, other in enumerate(ev.related):
+        if other == ev.id or other not in event_ids:
+            why = (
+                "an event cannot relate to itself"
+                if other == ev.id
+                else "no such event"
+            )
+            out.append(
+                _problem(
+                    data,
+                    ev,
+                    f"related[{i}]",
+                    f"{why} (got {other!r}; expected another event id)",
+                )
+            )
+    return out
+
+
+def _unknown_source(data: Dataset, source_id: str) -> str:
+    close = difflib.get_close_matches(source_id, list(data.sources), n=3)
+    hint = f"; closest: {', '.join(close)}" if close else ""
+    return f"unknown source (got {source_id!r}; expected a source id{hint})"
+
+
+def _clip(text: str, n: int = 60) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def summary(data: Dataset) -> dict[str, Any]:
+    """Return the counts and date range of a dataset, for reports."""
+    dated = [ev.when for ev in data.events]
+    firsts = [w.earliest for w in dated if w.earliest != date.min]
+    lasts = [w.latest for w in dated if w.latest != date.max]
+    return {
+        "events": len(data.events),
+        "sources": len(data.sources),
+        "places": len(data.places),
+        "claims": sum(len(ev.claims) for ev in data.events),
+        "kinds": dict(sorted(Counter(ev.kind for ev in data.events).items())),
+        "date_range": [
+            min(firsts).isoformat() if firsts else None,
+            max(lasts).isoformat() if lasts else None,
+        ],
+    }
