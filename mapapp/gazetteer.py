@@ -75,12 +75,14 @@ class Gazetteer:
         if found:
             listed = "; ".join(f"{p.id} ({p.label}, {p.state_1962})" for p in found)
             raise AmbiguousPlaceError(
-                f"place name {name!r} is ambiguous: it matches {listed}; "
-                f"use one of these ids"
+                f"ambiguous place name (got {name!r}; it matches {listed}; "
+                f"expected one of these ids)"
             )
         close = self.closest(name)
         hint = f"; closest: {', '.join(close)}" if close else ""
-        raise UnknownPlaceError(f"unknown place {name!r}{hint}")
+        raise UnknownPlaceError(
+            f"unknown place (got {name!r}; expected a gazetteer id or name{hint})"
+        )
 
     def closest(self, name: str, n: int = 3) -> list[str]:
         """Return up to ``n`` place ids whose names are closest to ``name``."""

@@ -276,7 +276,7 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
             f"too few items (got {_short(got)}; expected at least {ctx['min_length']})"
         )
     if kind in ("greater_than_equal", "less_than_equal"):
-        bound = f"≥ {ctx['ge']}" if "ge" in ctx else f"≤ {ctx['le']}"
+        bound = f"≥ {ctx['ge']:g}" if "ge" in ctx else f"≤ {ctx['le']:g}"
         return f"out of range (got {got!r}; expected a value {bound})"
     if kind in ("value_error", "assertion_error"):
         text = str(ctx.get("error", err["msg"]))

@@ -69,10 +69,13 @@ EDTF = Annotated[
     PlainSerializer(lambda when: when.edtf, return_type=str),
     WithJsonSchema(
         {
-            "type": "string",
             "description": "EDTF level 0-1: 1962-04-22, 1962-04, 1962, "
-            "1962-04-10/1962-04-20, 1962-03~, 1962-05-30?, 1962-08/..",
-            "pattern": r"^[0-9X./?~%-]+$",
+            "1962-04-10/1962-04-20, 1962-03~, 1962-05-30?, 1962-08/.. "
+            "(a bare YAML year such as 1962 is read as that year)",
+            "anyOf": [
+                {"type": "string", "pattern": r"^[0-9X./?~%-]+$"},
+                {"type": "integer", "minimum": 1, "maximum": 9999},
+            ],
         }
     ),
 ]
@@ -85,9 +88,12 @@ class Record(BaseModel):
 
 
 class PlaceRef(Record):
-    """A place an event happened at, and the part it played."""
+    """A place an event happened at, and the part it played.
 
-    place: Slug
+    ``place`` is a gazetteer id or any of the place's names, in any script.
+    """
+
+    place: Text
     role: Literal[PLACE_ROLES]  # type: ignore[valid-type]
 
 

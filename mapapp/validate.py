@@ -71,17 +71,10 @@ def _check_event(
 ) -> list[Problem]:
     out = []
     for i, ref in enumerate(ev.places):
-        if ref.place not in gazetteer:
-            close = gazetteer.closest(ref.place)
-            hint = f"; closest: {', '.join(close)}" if close else ""
-            out.append(
-                _problem(
-                    data,
-                    ev,
-                    f"places[{i}].place",
-                    f"unknown place (got {ref.place!r}; expected a gazetteer id{hint})",
-                )
-            )
+        try:
+            gazetteer.lookup(ref.place)
+        except LookupError as exc:
+            out.append(_problem(data, ev, f"places[{i}].place", str(exc)))
     for i, claim in enumerate(ev.claims):
         path = f"claims[{i}].source"
         source = data.sources.get(claim.source)

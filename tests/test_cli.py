@@ -1,0 +1,69 @@
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mapapp.cli import cli
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_validate_bundled_json():
+    result = CliRunner().invoke(cli, ["validate", "--json"])
+    report = json.loads(result.output)
+    assert report["errors"] == [], report["errors"][:5]
+    assert result.exit_code == 0
+    assert report["events"] >= 45 and report["sources"] >= 25 and report["places"] >= 25
+
+
+def test_validate_bundled_text():
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 0
+    assert "problem(s)" in result.output and " 0 problem(s)" in result.output
+
+
+def test_validate_reports_every_error_and_exits_1(mini_root, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MAPAPP_DATA", str(mini_root))
+    bad = ["tests/data/bad/dangling-related.yaml", "tests/data/bad/unknown-kind.yaml"]
+    result = CliRunner().invoke(cli, ["validate", "--json", *bad])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    texts = sorted(e["text"] for e in report["errors"])
+    assert len(texts) == 3
+    assert texts[0].startswith("tests/data/bad/dangling-related.yaml:6: linked: related[0]")
+    first = next(e for e in report["errors"] if e["field"] == "related[0]")
+    assert first["file"] == "tests/data/bad/dangling-related.yaml"
+    assert (first["line"], first["record"], first["field"]) == (6, "linked", "related[0]")
+    assert {"events", "sources", "places", "errors"} <= set(report)
+
+
+def test_validate_text_report_goes_to_stderr(mini_root, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MAPAPP_DATA", str(mini_root))
+    result = CliRunner().invoke(cli, ["validate", "tests/data/bad/impossible-date.yaml"])
+    assert result.exit_code == 1
+    assert "impossible date: February 1962 has 28 days" in result.stderr
+    assert "1 problem(s)" in result.stdout
+
+
+def test_validate_missing_path_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["validate", "no/such/file.yaml"])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_schema_check_is_current():
+    result = CliRunner().invoke(cli, ["schema", "--check", "--out", str(ROOT / "schemas")])
+    assert result.exit_code == 0, result.output
+
+
+def test_schema_written(tmp_path):
+    result = CliRunner().invoke(cli, ["schema", "--out", str(tmp_path)])
+    assert result.exit_code == 0
+    event = json.loads((tmp_path / "event.schema.json").read_text())
+    assert "Event" in event["$defs"] and "Claim" in event["$defs"]
+    kinds = event["$defs"]["Event"]["properties"]["kind"]["enum"]
+    assert "crossing" in kinds
+    stale = CliRunner().invoke(cli, ["schema", "--check", "--out", str(tmp_path / "x")])
+    assert stale.exit_code == 1 and "out of date" in stale.output
