@@ -31,17 +31,25 @@ def test_validate_reports_every_error_and_exits_1(mini_root, monkeypatch):
     report = json.loads(result.output)
     texts = sorted(e["text"] for e in report["errors"])
     assert len(texts) == 3
-    assert texts[0].startswith("tests/data/bad/dangling-related.yaml:6: linked: related[0]")
+    assert texts[0].startswith(
+        "tests/data/bad/dangling-related.yaml:6: linked: related[0]"
+    )
     first = next(e for e in report["errors"] if e["field"] == "related[0]")
     assert first["file"] == "tests/data/bad/dangling-related.yaml"
-    assert (first["line"], first["record"], first["field"]) == (6, "linked", "related[0]")
+    assert (first["line"], first["record"], first["field"]) == (
+        6,
+        "linked",
+        "related[0]",
+    )
     assert {"events", "sources", "places", "errors"} <= set(report)
 
 
 def test_validate_text_report_goes_to_stderr(mini_root, monkeypatch):
     monkeypatch.chdir(ROOT)
     monkeypatch.setenv("MAPAPP_DATA", str(mini_root))
-    result = CliRunner().invoke(cli, ["validate", "tests/data/bad/impossible-date.yaml"])
+    result = CliRunner().invoke(
+        cli, ["validate", "tests/data/bad/impossible-date.yaml"]
+    )
     assert result.exit_code == 1
     assert "impossible date: February 1962 has 28 days" in result.stderr
     assert "1 problem(s)" in result.stdout
@@ -54,7 +62,9 @@ def test_validate_missing_path_is_a_usage_error():
 
 
 def test_schema_check_is_current():
-    result = CliRunner().invoke(cli, ["schema", "--check", "--out", str(ROOT / "schemas")])
+    result = CliRunner().invoke(
+        cli, ["schema", "--check", "--out", str(ROOT / "schemas")]
+    )
     assert result.exit_code == 0, result.output
 
 

@@ -44,14 +44,20 @@ def test_qualifiers(text, approximate, uncertain):
 def test_approximate_month_keeps_its_bounds():
     when = parse_edtf("1962-03~")
     assert (when.earliest, when.latest, when.precision) == (
-        date(1962, 3, 1), date(1962, 3, 31), "month")
+        date(1962, 3, 1),
+        date(1962, 3, 31),
+        "month",
+    )
 
 
 def test_interval():
     when = parse_edtf("1962-04-10/1962-04-20")
     assert when.interval
     assert (when.earliest, when.latest, when.precision) == (
-        date(1962, 4, 10), date(1962, 4, 20), "day")
+        date(1962, 4, 10),
+        date(1962, 4, 20),
+        "day",
+    )
 
 
 def test_interval_of_months_and_years():
@@ -92,8 +98,11 @@ def test_overlaps():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("1962-02-30", "impossible date: February 1962 has 28 days (got '1962-02-30'; "
-                       "expected a day from 01 to 28)"),
+        (
+            "1962-02-30",
+            "impossible date: February 1962 has 28 days (got '1962-02-30'; "
+            "expected a day from 01 to 28)",
+        ),
         ("1962-04-31", "impossible date: April 1962 has 30 days"),
         ("1962-13", "month 13 does not exist (got '1962-13'"),
         ("1962-00", "month 00 does not exist"),

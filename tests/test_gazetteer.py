@@ -9,23 +9,57 @@ from tests.conftest import make_place
 def gazetteer():
     return Gazetteer(
         [
-            make_place("yining", [("Yining", "en"), ("Ghulja", "ug-Latn"), ("Kuldja", "en"),
-                                  ("伊宁", "zh"), ("Кульджа", "ru"), ("Құлжа", "kk"),
-                                  ("غۇلجا", "ug"), ("Ürümqi-ish", "en")]),
-            make_place("khorgos-cn", [("Khorgos (China)", "en"), ("Khorgos", "en"),
-                                      ("霍尔果斯", "zh")]),
-            make_place("khorgos-kz", [("Khorgos (Soviet side)", "en"), ("Khorgos", "en"),
-                                      ("Қорғас", "kk")], state="USSR"),
-            make_place("zharkent", [("Panfilov", "en"), ("Zharkent", "en"),
-                                    ("Жаркент", "ru")], state="USSR"),
+            make_place(
+                "yining",
+                [
+                    ("Yining", "en"),
+                    ("Ghulja", "ug-Latn"),
+                    ("Kuldja", "en"),
+                    ("伊宁", "zh"),
+                    ("Кульджа", "ru"),
+                    ("Құлжа", "kk"),
+                    ("غۇلجا", "ug"),
+                    ("Ürümqi-ish", "en"),
+                ],
+            ),
+            make_place(
+                "khorgos-cn",
+                [("Khorgos (China)", "en"), ("Khorgos", "en"), ("霍尔果斯", "zh")],
+            ),
+            make_place(
+                "khorgos-kz",
+                [("Khorgos (Soviet side)", "en"), ("Khorgos", "en"), ("Қорғас", "kk")],
+                state="USSR",
+            ),
+            make_place(
+                "zharkent",
+                [("Panfilov", "en"), ("Zharkent", "en"), ("Жаркент", "ru")],
+                state="USSR",
+            ),
         ]
     )
 
 
 @pytest.mark.parametrize(
     "name",
-    ["Yining", "yining", "YINING", "Ghulja", "ghulja", "Kuldja", "kul'dja", "Kul-dja",
-     "伊宁", "Кульджа", "КУЛЬДЖА", "кульджа", "Құлжа", "құлжа", "غۇلجا", " Yining "],
+    [
+        "Yining",
+        "yining",
+        "YINING",
+        "Ghulja",
+        "ghulja",
+        "Kuldja",
+        "kul'dja",
+        "Kul-dja",
+        "伊宁",
+        "Кульджа",
+        "КУЛЬДЖА",
+        "кульджа",
+        "Құлжа",
+        "құлжа",
+        "غۇلجا",
+        " Yining ",
+    ],
 )
 def test_every_variant_in_every_script(gazetteer, name):
     assert gazetteer.lookup(name).id == "yining"
@@ -65,7 +99,10 @@ def test_unknown_name_suggests_closest(gazetteer):
 
 
 def test_unknown_name_without_suggestion(gazetteer):
-    with pytest.raises(UnknownPlaceError, match=r"^unknown place \(got 'Moscow'; expected a gazetteer id or name\)$"):
+    with pytest.raises(
+        UnknownPlaceError,
+        match=r"^unknown place \(got 'Moscow'; expected a gazetteer id or name\)$",
+    ):
         gazetteer.lookup("Moscow")
 
 

@@ -140,8 +140,10 @@ def test_broken_source_file(mini_root, monkeypatch):
         "expected an http(s) URL)",
     ]
     # the events that cite the now-missing source are reported too, nothing is dropped
-    assert "events/events.yaml:10: crossing-a: claims[0].source: unknown source " \
-           "(got 'memo'; expected a source id)" in messages
+    assert (
+        "events/events.yaml:10: crossing-a: claims[0].source: unknown source "
+        "(got 'memo'; expected a source id)" in messages
+    )
 
 
 def test_broken_places_file(mini_root, monkeypatch):

@@ -31,8 +31,16 @@ def test_bundled_sources_and_places_match_schema():
 
 
 def test_schema_rejects_unknown_kind():
-    bad = [{"id": "x", "title": "t", "summary": "s", "kind": "riot", "when": "1962",
-            "sources": [{"source": "y"}]}]
+    bad = [
+        {
+            "id": "x",
+            "title": "t",
+            "summary": "s",
+            "kind": "riot",
+            "when": "1962",
+            "sources": [{"source": "y"}],
+        }
+    ]
     assert list(validator("event.schema.json").iter_errors(bad))
 
 
