@@ -146,7 +146,7 @@ def place_frame(
 def sides(
     points: np.ndarray, territory: gpd.GeoDataFrame
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return the ``state`` and ``unit`` of the territory each point lies in (or None)."""
+    """Return the ``state`` and ``unit`` of the territory each point lies in."""
     state = np.full(len(points), None, dtype=object)
     unit = np.full(len(points), None, dtype=object)
     tree = shapely.STRtree(territory.geometry.values)
@@ -157,7 +157,7 @@ def sides(
 
 
 def distance_km(points: np.ndarray, line: BaseGeometry) -> np.ndarray:
-    """Return the geodesic distance in km from each point to its nearest point on a line.
+    """Return the geodesic distance in km from each point to the nearest on a line.
 
     The nearest point is found in an azimuthal equidistant projection centred on the
     line (metric, so "nearest" is right); the distance is then measured on the WGS 84
@@ -335,7 +335,7 @@ def locate(
 def _inferred_crossings(
     route: pd.DataFrame, events: np.ndarray, line: BaseGeometry
 ) -> pd.DataFrame:
-    """Return crossing rows where each event's origin→destination route meets the border."""
+    """Return crossing rows where each event's route first meets the border."""
     sub = route[route["ev"].isin(events)].sort_values(
         ["ev", "rank", "order"], kind="stable"
     )

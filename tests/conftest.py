@@ -16,9 +16,15 @@ def mini_root() -> Path:
     return MINI
 
 
-def make_place(pid: str, names: list[tuple[str, str]], state: str = "PRC",
-               lon: float = 1.0, lat: float = 1.0, kind: str = "town",
-               precision: str = "exact") -> Place:
+def make_place(
+    pid: str,
+    names: list[tuple[str, str]],
+    state: str = "PRC",
+    lon: float = 1.0,
+    lat: float = 1.0,
+    kind: str = "town",
+    precision: str = "exact",
+) -> Place:
     return Place(
         id=pid,
         names=[Name(name=n, lang=lang) for n, lang in names],
