@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from mapapp import io, validate
+from mapapp import geocode, io, validate
 from mapapp.errors import MapAppError
 from mapapp.schema import schemas
 
@@ -33,19 +33,29 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
     try:
         data, problems = io.read_dataset(paths)
         problems += validate.check(data)
+        border, territory = io.read_frontier()
+        located = geocode.geocode(data, geocode.Frontier(border, territory))
+        problems += geocode.problems(located, data)
     except MapAppError as exc:  # the one place the CLI turns errors into messages
         raise click.ClickException(str(exc)) from None
-    report = {**validate.summary(data), "errors": [p.to_dict() for p in problems]}
+    report = {
+        **validate.summary(data),
+        "geocode": geocode.report(located),
+        "errors": [p.to_dict() for p in problems],
+    }
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         for problem in problems:
             click.echo(str(problem), err=True)
         lo, hi = report["date_range"]
+        geo = report["geocode"]
         click.echo(
             f"{report['events']} events, {report['sources']} sources, "
             f"{report['places']} places, {report['claims']} claims; "
-            f"dates {lo} to {hi}; {len(problems)} problem(s)"
+            f"dates {lo} to {hi}; {geo['located']} events located "
+            f"({len(geo['far'])} far from the frontier, {geo['inferred_crossings']} "
+            f"with an inferred crossing); {len(problems)} problem(s)"
         )
     sys.exit(1 if problems else 0)
 

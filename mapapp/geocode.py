@@ -17,6 +17,7 @@ import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.errors import Problem
 from mapapp.gazetteer import Gazetteer
 from mapapp.model import Dataset, Event, Place
 
@@ -185,7 +186,8 @@ def event_refs(
     Returns
     -------
     refs : DataFrame
-        ``event``, ``order``, ``place`` (a gazetteer id), ``role``.
+        ``event``, ``order``, ``place`` (a gazetteer id), ``role``, ``group`` (the
+        route number).
     unresolved : list of Unresolved
         References that name no place or several places.
     """
@@ -214,8 +216,8 @@ def event_refs(
                     )
                 )
             else:
-                rows.append((ev.id, i, found, ref.role))
-    refs = pd.DataFrame(rows, columns=["event", "order", "place", "role"])
+                rows.append((ev.id, i, found, ref.role, ref.route))
+    refs = pd.DataFrame(rows, columns=["event", "order", "place", "role", "group"])
     return refs, unresolved
 
 
@@ -238,7 +240,8 @@ def locate(
         Every event, in output order; events without usable references get an
         empty geometry and ``located`` False.
     refs : DataFrame
-        ``event``, ``order``, ``place``, ``role`` as from :func:`event_refs`.
+        ``event``, ``order``, ``place``, ``role``, ``group`` as from
+        :func:`event_refs`.
     places : GeoDataFrame
         From :func:`place_frame`, indexed by place id.
     line : shapely geometry
@@ -252,33 +255,22 @@ def locate(
     refs["rank"] = refs["role"].map(ROLE_RANK).to_numpy()
     xy = shapely.get_coordinates(places.geometry.loc[refs["place"]].values)
     refs["x"], refs["y"] = xy[:, 0], xy[:, 1]
-    refs["inferred"] = False
-
-    route = refs[refs["rank"] < 3]
-    per_event = route.groupby("ev")["rank"].agg(["min", "max", "count"])
-    has_crossing = route[route["rank"] == 1].groupby("ev").size()
-    needs = per_event[(per_event["min"] == 0) & (per_event["max"] == 2)].index
-    needs = needs.difference(has_crossing.index).to_numpy()
-    if len(needs):
-        refs = pd.concat(
-            [refs, _inferred_crossings(route, needs, line)], ignore_index=True
-        )
-        route = refs[refs["rank"] < 3]
+    refs["inferred_route"] = False
 
     geometry = np.full(n, None, dtype=object)
-    route = route.sort_values(["ev", "rank", "order"], kind="stable")
-    counts = route.groupby("ev").size()
-    line_events = counts[counts >= 2].index.to_numpy()
-    routed = route[route["ev"].isin(line_events)]
-    if len(routed):
-        _, starts = np.unique(routed["ev"].to_numpy(), return_index=True)
-        lines = shapely.linestrings(
-            routed[["x", "y"]].to_numpy(),
-            indices=np.repeat(
-                np.arange(len(starts)), np.diff(np.append(starts, len(routed)))
-            ),
-        )
-        geometry[line_events] = lines
+    lines, line_ev, inferred_ev = _routes(refs[refs["rank"] < 3], line)
+    line_events = np.unique(line_ev)
+    if len(lines):
+        _, codes = np.unique(line_ev, return_inverse=True)
+        counts = np.bincount(codes)
+        single = counts[codes] == 1
+        geometry[line_ev[single]] = lines[single]
+        if (~single).any():
+            multi_ev, multi_codes = np.unique(line_ev[~single], return_inverse=True)
+            geometry[multi_ev] = shapely.multilinestrings(
+                lines[~single], indices=multi_codes
+            )
+    refs.loc[refs["ev"].isin(inferred_ev), "inferred_route"] = True
 
     pointy = refs[~refs["ev"].isin(line_events)].sort_values(["ev", "rank", "order"])
     pointy = pointy.drop_duplicates(["ev", "x", "y"])
@@ -298,14 +290,9 @@ def locate(
     )
     info["prank"] = info["precision"].map(PRECISION_RANK)
     agg = info.groupby("ev").agg(
-        prank=("prank", "max"), far=("far", "any"), inferred=("inferred", "any")
+        prank=("prank", "max"), far=("far", "any"), inferred=("inferred_route", "any")
     )
-    ids_by_event = (
-        refs[~refs["inferred"]]
-        .sort_values(["ev", "order"])
-        .groupby("ev")["place"]
-        .agg(list)
-    )
+    ids_by_event = refs.sort_values(["ev", "order"]).groupby("ev")["place"].agg(list)
     out = gpd.GeoDataFrame(
         {
             "id": event_ids,
@@ -332,43 +319,93 @@ def locate(
     return out
 
 
-def _inferred_crossings(
-    route: pd.DataFrame, events: np.ndarray, line: BaseGeometry
-) -> pd.DataFrame:
-    """Return crossing rows where each event's route first meets the border."""
-    sub = route[route["ev"].isin(events)].sort_values(
-        ["ev", "rank", "order"], kind="stable"
+def _routes(route: pd.DataFrame, line: BaseGeometry) -> tuple[np.ndarray, ...]:
+    """Return route lines, the event of each, and the events with an inferred crossing.
+
+    Within an event, references with the same ``group`` form one route. Every origin
+    of a route is joined through the route's crossings (in their order) to every
+    destination; where a route has no crossing, the point where the straight
+    origin-destination line first meets the border is inserted as its crossing.
+    """
+    key = ["ev", "group"]
+    cols = [*key, "order", "x", "y"]
+    groups = route[key].drop_duplicates()
+    origins = route.loc[route["rank"] == 0, cols]
+    dests = route.loc[route["rank"] == 2, cols]
+    crossings = route.loc[route["rank"] == 1, cols]
+    pairs = groups.merge(origins, on=key, how="left").merge(
+        dests, on=key, how="left", suffixes=("_o", "_d")
     )
-    ev_of = sub["ev"].to_numpy()
-    uniq, inv = np.unique(ev_of, return_inverse=True)
-    lines = shapely.linestrings(sub[["x", "y"]].to_numpy(), indices=inv)
-    hits = shapely.intersection(lines, line)
-    # Parts are points, or lines where a route runs along the border: take their start.
-    parts, first_idx = shapely.get_parts(hits, return_index=True)
-    keep = ~shapely.is_empty(parts)
-    parts, first_idx = parts[keep], first_idx[keep]
-    if not len(parts):
-        return route.iloc[0:0]
-    points = np.where(
-        shapely.get_type_id(parts) == 0, parts, shapely.get_point(parts, 0)
+    pairs["path"] = np.arange(len(pairs))
+    has_o, has_d = pairs["x_o"].notna().to_numpy(), pairs["x_d"].notna().to_numpy()
+    groups_with_crossing = crossings[key].drop_duplicates().assign(_c=True)
+    pairs = pairs.merge(groups_with_crossing, on=key, how="left")
+    needs = has_o & has_d & pairs["_c"].isna().to_numpy()
+
+    parts = [
+        pd.DataFrame(
+            {
+                "path": pairs["path"][has_o],
+                "seq": 0.0,
+                "x": pairs["x_o"][has_o],
+                "y": pairs["y_o"][has_o],
+            }
+        ),
+        pairs[["path", *key]]
+        .merge(crossings, on=key)[["path", "order", "x", "y"]]
+        .assign(seq=lambda f: 1.0 + f["order"])
+        .drop(columns="order"),
+        pd.DataFrame(
+            {
+                "path": pairs["path"][has_d],
+                "seq": 1e9,
+                "x": pairs["x_d"][has_d],
+                "y": pairs["y_d"][has_d],
+            }
+        ),
+    ]
+    inferred_paths = np.zeros(0, dtype=int)
+    if needs.any():
+        todo = pairs[needs]
+        direct = shapely.linestrings(
+            np.stack(
+                [todo["x_o"], todo["y_o"], todo["x_d"], todo["y_d"]], axis=1
+            ).reshape(-1, 2, 2)
+        )
+        hits = shapely.intersection(direct, line)
+        # Parts are points, or lines where a route runs along the border: take starts.
+        found, of = shapely.get_parts(hits, return_index=True)
+        keep = ~shapely.is_empty(found)
+        found, of = found[keep], of[keep]
+        if len(found):
+            found = np.where(
+                shapely.get_type_id(found) == 0, found, shapely.get_point(found, 0)
+            )
+            along = shapely.line_locate_point(direct[of], found)
+            order = np.lexsort((along, of))
+            first = order[np.r_[True, np.diff(of[order]) != 0]]
+            xy = shapely.get_coordinates(found[first])
+            inferred_paths = todo["path"].to_numpy()[of[first]]
+            parts.append(
+                pd.DataFrame(
+                    {"path": inferred_paths, "seq": 1.0, "x": xy[:, 0], "y": xy[:, 1]}
+                )
+            )
+    vertices = pd.concat(parts, ignore_index=True).sort_values(
+        ["path", "seq"], kind="stable"
     )
-    along = shapely.line_locate_point(lines[first_idx], points)
-    order = np.lexsort((along, first_idx))
-    first = order[np.r_[True, np.diff(first_idx[order]) != 0]]
-    xy = shapely.get_coordinates(points[first])
-    return pd.DataFrame(
-        {
-            "event": None,
-            "order": -1,
-            "place": None,
-            "role": "crossing",
-            "ev": uniq[first_idx[first]],
-            "rank": 1,
-            "x": xy[:, 0],
-            "y": xy[:, 1],
-            "inferred": True,
-        }
-    )
+    counts = vertices.groupby("path").size()
+    drawable = counts[counts >= 2].index.to_numpy()
+    vertices = vertices[vertices["path"].isin(drawable)]
+    if not len(vertices):
+        empty = np.zeros(0, dtype=int)
+        return np.zeros(0, dtype=object), empty, empty
+    _, codes = np.unique(vertices["path"].to_numpy(), return_inverse=True)
+    lines = shapely.linestrings(vertices[["x", "y"]].to_numpy(), indices=codes)
+    path_ev = pairs.set_index("path")["ev"]
+    line_ev = path_ev.loc[drawable].to_numpy(dtype=int)
+    inferred_ev = np.unique(path_ev.loc[inferred_paths].to_numpy(dtype=int))
+    return lines, line_ev, inferred_ev
 
 
 def geocode(
@@ -404,3 +441,38 @@ def geocode(
         )
     )
     return GeocodeResult(located, places, tuple(unresolved), mismatches)
+
+
+def problems(result: GeocodeResult, data: Dataset) -> list[Problem]:
+    """Return the state mismatches of a geocode as problems located in the gazetteer."""
+    out = []
+    for m in result.mismatches:
+        label, line = data.where("place", m.place)
+        side = f"on the {m.computed} side" if m.computed else "outside the study area"
+        out.append(
+            Problem(
+                label,
+                line,
+                m.place,
+                "state_1962",
+                f"declared state disagrees with the 1962 line (got {m.declared}; the "
+                f"point lies {side}, {m.distance_km:.1f} km from the line; expected "
+                f"{m.computed}, or a corrected coordinate)",
+            )
+        )
+    return out
+
+
+def report(result: GeocodeResult) -> dict[str, object]:
+    """Return what a validation report says about the geocode."""
+    events = result.events
+    return {
+        "located": int(events["located"].sum()),
+        "unlocated": events.loc[~events["located"], "id"].tolist(),
+        "far": events.loc[events["far"], "id"].tolist(),
+        "inferred_crossings": int(events["crossing_inferred"].sum()),
+        "unresolved": [
+            u.__dict__ | {"candidates": list(u.candidates)} for u in result.unresolved
+        ],
+        "mismatches": [m.__dict__ for m in result.mismatches],
+    }

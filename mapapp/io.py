@@ -13,6 +13,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import geopandas as gpd
+import pyogrio
 import yaml
 from pydantic import BaseModel, ValidationError
 
@@ -560,3 +562,55 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def read_layer(path: Path, root: Path | None = None) -> gpd.GeoDataFrame:
+    """Read a vector layer and normalise it to EPSG:4326 with valid geometries.
+
+    Raises
+    ------
+    DataError
+        When the file cannot be read, has no CRS or holds invalid geometries.
+    """
+    label = _label(path, root or data_root())
+    if not path.exists():
+        raise DataError([Problem(label, None, None, None, "cannot read: no such file")])
+    try:
+        frame = gpd.read_file(path, engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise DataError(
+            [Problem(label, None, None, None, f"cannot read: {exc}")]
+        ) from None
+    if frame.crs is None:
+        raise DataError(
+            [Problem(label, None, None, "crs", "layer has no CRS; expected EPSG:4326")]
+        )
+    if not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs("EPSG:4326")
+    invalid = ~frame.geometry.is_valid.to_numpy()
+    if invalid.any():
+        rows = ", ".join(f"#{i + 1}" for i in invalid.nonzero()[0][:5])
+        raise DataError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    "geometry",
+                    f"invalid geometry in features {rows}",
+                )
+            ]
+        )
+    return frame
+
+
+def read_frontier(
+    root: Path | None = None,
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Read the border and territory layers of ``geodata/``."""
+    root = root or data_root()
+    geodata = root / "geodata"
+    return (
+        read_layer(geodata / "border_1962.geojson", root),
+        read_layer(geodata / "territory_1962.geojson", root),
+    )

@@ -90,11 +90,14 @@ class Record(BaseModel):
 class PlaceRef(Record):
     """A place an event happened at, and the part it played.
 
-    ``place`` is a gazetteer id or any of the place's names, in any script.
+    ``place`` is a gazetteer id or any of the place's names, in any script. When an
+    event has several routes (crossings from Ili via Khorgos and from Tacheng via
+    Baketu), ``route`` numbers them; references with the same number form one route.
     """
 
     place: Text
     role: Literal[PLACE_ROLES]  # type: ignore[valid-type]
+    route: int = Field(default=1, ge=1)
 
 
 class Claim(Record):

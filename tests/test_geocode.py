@@ -157,3 +157,38 @@ def test_many_events_vectorised(frontier, places):
     assert len(out) == 200
     assert out["crossing_inferred"].sum() == 100
     assert shapely.get_num_coordinates(out.geometry.values).tolist() == [1, 3] * 100
+
+
+def test_numbered_routes_make_a_multilinestring(frontier, places):
+    ev = Event(
+        id="two-ways",
+        title="t",
+        summary="s",
+        kind="crossing",
+        when="1962-04-22",
+        places=[
+            {"place": "town-a", "role": "origin", "route": 1},
+            {"place": "vague", "role": "origin", "route": 2},
+            {"place": "gate", "role": "crossing", "route": 1},
+            {"place": "post-b", "role": "destination", "route": 2},
+        ],
+        sources=[{"source": "memo"}],
+    )
+    row = geocode(dataset(places, [ev]), frontier).events.iloc[0]
+    assert row.geometry.geom_type == "MultiLineString"
+    first, second = row.geometry.geoms
+    assert list(first.coords) == [(0.5, 0.2), (-0.01, 0.0)]
+    # route 2 has no crossing place: it is inferred where it meets x=0
+    assert len(second.coords) == 3 and second.coords[1][0] == pytest.approx(0.0)
+    assert row.crossing_inferred
+
+
+def test_every_origin_fans_into_the_crossing(frontier, places):
+    ev = event("fan", ("town-a", "origin"), ("vague", "origin"), ("gate", "crossing"))
+    row = geocode(dataset(places, [ev]), frontier).events.iloc[0]
+    assert row.geometry.geom_type == "MultiLineString"
+    assert [list(g.coords) for g in row.geometry.geoms] == [
+        [(0.5, 0.2), (-0.01, 0.0)],
+        [(0.3, 0.3), (-0.01, 0.0)],
+    ]
+    assert not row.crossing_inferred
