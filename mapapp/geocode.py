@@ -124,6 +124,8 @@ def place_frame(
         {
             "id": [p.id for p in rows],
             "label": [p.label for p in rows],
+            "other_names": [tuple(n.name for n in p.names[1:]) for p in rows],
+            "kind": [p.kind for p in rows],
             "state_1962": [p.state_1962 for p in rows],
             "precision": [p.precision for p in rows],
         },
