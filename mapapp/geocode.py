@@ -81,7 +81,8 @@ class GeocodeResult:
     events : GeoDataFrame
         One row per event (none dropped), EPSG:4326: ``id``, ``kind``, ``geometry``
         (Point, MultiPoint or route LineString; empty when no place resolved),
-        ``geo_precision``, ``crossing_inferred``, ``far``, ``place_ids``,
+        ``geo_precision``, ``crossing_inferred``, ``far``, ``place_ids`` (the
+        resolved place ids joined by ``|``),
         ``located``.
     places : GeoDataFrame
         One row per place: ``side`` (state of the territory it lies in, or None
@@ -188,38 +189,62 @@ def event_refs(
     Returns
     -------
     refs : DataFrame
-        ``event``, ``order``, ``place`` (a gazetteer id), ``role``, ``group`` (the
-        route number).
+        ``ev`` (the event's position in ``events``), ``order``, ``place`` (a
+        gazetteer id), ``role``, ``rank`` (of the role), ``group`` (route number).
     unresolved : list of Unresolved
         References that name no place or several places.
     """
-    rows, unresolved = [], []
-    cache: dict[str, str | LookupError] = {}
-    for ev in events:
-        for i, ref in enumerate(ev.places):
-            found = cache.get(ref.place)
-            if found is None:
-                try:
-                    found = gazetteer.lookup(ref.place).id
-                except LookupError as exc:
-                    found = exc
-                cache[ref.place] = found
-            if isinstance(found, LookupError):
-                candidates = gazetteer.candidates(ref.place) or [
-                    gazetteer.places[c] for c in gazetteer.closest(ref.place)
-                ]
-                unresolved.append(
-                    Unresolved(
-                        ev.id,
-                        f"places[{i}].place",
-                        ref.place,
-                        str(found),
-                        tuple(p.id for p in candidates),
-                    )
-                )
-            else:
-                rows.append((ev.id, i, found, ref.role, ref.route))
-    refs = pd.DataFrame(rows, columns=["event", "order", "place", "role", "group"])
+    events = list(events)
+    rows = [
+        (k, i, ref.place, ROLE_RANK[ref.role], ref.route)
+        for k, ev in enumerate(events)
+        for i, ref in enumerate(ev.places)
+    ]
+    ev, order, name, rank, group = (
+        (
+            np.array(col, dtype=object if j == 2 else np.int64)
+            for j, col in enumerate(zip(*rows, strict=True))
+        )
+        if rows
+        else (np.zeros(0, dtype=np.int64),) * 2
+        + (np.zeros(0, dtype=object),)
+        + (np.zeros(0, dtype=np.int64),) * 2
+    )
+    codes, uniques = pd.factorize(name)
+    resolved: dict[str, str | LookupError] = {}
+    for text in uniques:
+        try:
+            resolved[text] = gazetteer.lookup(text).id
+        except LookupError as exc:
+            resolved[text] = exc
+    found = np.array([resolved[t] for t in uniques], dtype=object)
+    good = np.array([isinstance(v, str) for v in found], dtype=bool)
+    place, ok = found[codes], good[codes]
+    unresolved = []
+    for k, i, text in zip(ev[~ok], order[~ok], name[~ok], strict=True):
+        candidates = gazetteer.candidates(text) or [
+            gazetteer.places[c] for c in gazetteer.closest(text)
+        ]
+        unresolved.append(
+            Unresolved(
+                events[k].id,
+                f"places[{i}].place",
+                text,
+                str(resolved[text]),
+                tuple(p.id for p in candidates),
+            )
+        )
+    roles = np.array(list(ROLE_RANK), dtype=object)
+    refs = pd.DataFrame(
+        {
+            "ev": ev[ok],
+            "order": order[ok],
+            "place": pd.array(place[ok], dtype=object),
+            "role": pd.array(roles[rank[ok]], dtype=object),
+            "rank": rank[ok],
+            "group": group[ok],
+        }
+    )
     return refs, unresolved
 
 
@@ -242,20 +267,16 @@ def locate(
         Every event, in output order; events without usable references get an
         empty geometry and ``located`` False.
     refs : DataFrame
-        ``event``, ``order``, ``place``, ``role``, ``group`` as from
-        :func:`event_refs`.
+        ``ev``, ``order``, ``place``, ``rank``, ``group`` as from :func:`event_refs`.
     places : GeoDataFrame
         From :func:`place_frame`, indexed by place id.
     line : shapely geometry
         The border.
     """
     n = len(event_ids)
-    index = pd.Index(event_ids)
-    refs = refs[refs["place"].isin(places.index)].copy()
-    refs["ev"] = index.get_indexer(refs["event"])
-    refs = refs[refs["ev"] >= 0]
-    refs["rank"] = refs["role"].map(ROLE_RANK).to_numpy()
-    xy = shapely.get_coordinates(places.geometry.loc[refs["place"]].values)
+    code = places.index.get_indexer(refs["place"])
+    refs = refs[(code >= 0) & (refs["ev"].to_numpy() < n)].copy()
+    xy = shapely.get_coordinates(places.geometry.values)[code[code >= 0]]
     refs["x"], refs["y"] = xy[:, 0], xy[:, 1]
     refs["inferred_route"] = False
 
@@ -294,14 +315,23 @@ def locate(
     agg = info.groupby("ev").agg(
         prank=("prank", "max"), far=("far", "any"), inferred=("inferred_route", "any")
     )
-    ids_by_event = refs.sort_values(["ev", "order"]).groupby("ev")["place"].agg(list)
+    ordered = refs.sort_values(["ev", "order"], kind="stable")
+    ev_sorted = ordered["ev"].to_numpy()
+    # "|"-joined ids: flat for GIS exports, built one position at a time (vectorised)
+    place_ids = np.full(n, "", dtype=object)
+    position = ordered.groupby("ev").cumcount().to_numpy()
+    names = ordered["place"].to_numpy(dtype=object)
+    for k in range(int(position.max()) + 1 if len(position) else 0):
+        at = position == k
+        rows = ev_sorted[at]
+        place_ids[rows] = names[at] if k == 0 else place_ids[rows] + "|" + names[at]
     out = gpd.GeoDataFrame(
         {
             "id": event_ids,
             "geo_precision": None,
             "crossing_inferred": False,
             "far": False,
-            "place_ids": [[] for _ in range(n)],
+            "place_ids": place_ids,
         },
         geometry=gpd.GeoSeries(geometry, crs=WGS84),
     )
@@ -309,11 +339,6 @@ def locate(
     out.loc[rows, "geo_precision"] = PRECISIONS[agg["prank"].to_numpy(dtype=int)]
     out.loc[rows, "far"] = agg["far"].to_numpy(dtype=bool)
     out.loc[rows, "crossing_inferred"] = agg["inferred"].to_numpy(dtype=bool)
-    out["place_ids"] = (
-        pd.Series(ids_by_event, index=ids_by_event.index)
-        .reindex(range(n))
-        .apply(lambda v: v if isinstance(v, list) else [])
-    )
     out["located"] = out.geometry.notna().to_numpy()
     out["geometry"] = out.geometry.fillna(shapely.Point())
     out["far"] = out["far"].astype(bool)
@@ -369,30 +394,14 @@ def _routes(route: pd.DataFrame, line: BaseGeometry) -> tuple[np.ndarray, ...]:
     inferred_paths = np.zeros(0, dtype=int)
     if needs.any():
         todo = pairs[needs]
-        direct = shapely.linestrings(
-            np.stack(
-                [todo["x_o"], todo["y_o"], todo["x_d"], todo["y_d"]], axis=1
-            ).reshape(-1, 2, 2)
+        ends = todo[["x_o", "y_o", "x_d", "y_d"]].to_numpy(dtype=float)
+        xy, found = first_crossings(ends, line)
+        inferred_paths = todo["path"].to_numpy()[found]
+        parts.append(
+            pd.DataFrame(
+                {"path": inferred_paths, "seq": 1.0, "x": xy[:, 0], "y": xy[:, 1]}
+            )
         )
-        hits = shapely.intersection(direct, line)
-        # Parts are points, or lines where a route runs along the border: take starts.
-        found, of = shapely.get_parts(hits, return_index=True)
-        keep = ~shapely.is_empty(found)
-        found, of = found[keep], of[keep]
-        if len(found):
-            found = np.where(
-                shapely.get_type_id(found) == 0, found, shapely.get_point(found, 0)
-            )
-            along = shapely.line_locate_point(direct[of], found)
-            order = np.lexsort((along, of))
-            first = order[np.r_[True, np.diff(of[order]) != 0]]
-            xy = shapely.get_coordinates(found[first])
-            inferred_paths = todo["path"].to_numpy()[of[first]]
-            parts.append(
-                pd.DataFrame(
-                    {"path": inferred_paths, "seq": 1.0, "x": xy[:, 0], "y": xy[:, 1]}
-                )
-            )
     vertices = pd.concat(parts, ignore_index=True).sort_values(
         ["path", "seq"], kind="stable"
     )
@@ -408,6 +417,51 @@ def _routes(route: pd.DataFrame, line: BaseGeometry) -> tuple[np.ndarray, ...]:
     line_ev = path_ev.loc[drawable].to_numpy(dtype=int)
     inferred_ev = np.unique(path_ev.loc[inferred_paths].to_numpy(dtype=int))
     return lines, line_ev, inferred_ev
+
+
+def first_crossings(
+    ends: np.ndarray, line: BaseGeometry
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return where each straight route first meets a line.
+
+    Parameters
+    ----------
+    ends : ndarray, shape (n, 4)
+        ``x0, y0, x1, y1`` of each route.
+    line : shapely geometry
+        The border.
+
+    Returns
+    -------
+    xy : ndarray, shape (k, 2)
+        The first crossing point of each route that meets the line.
+    found : ndarray of int
+        Which routes (rows of ``ends``) those are.
+    """
+    # Identical routes are computed once; the border is cut into 2-point segments in
+    # an STRtree so each route is intersected only with the few segments it touches.
+    unique, inverse = np.unique(ends, axis=0, return_inverse=True)
+    routes = shapely.linestrings(unique.reshape(-1, 2, 2))
+    segs = _segments(line)
+    route_idx, seg_idx = shapely.STRtree(segs).query(routes, predicate="intersects")
+    hits = shapely.intersection(routes[route_idx], segs[seg_idx])
+    # a hit is a point, or a segment where a route runs along the border: its start
+    hits = np.where(shapely.get_type_id(hits) == 0, hits, shapely.get_point(hits, 0))
+    along = shapely.line_locate_point(routes[route_idx], hits)
+    order = np.lexsort((along, route_idx))
+    first = order[np.r_[True, np.diff(route_idx[order]) != 0]] if len(order) else order
+    xy_unique = np.full((len(unique), 2), np.nan)
+    xy_unique[route_idx[first]] = shapely.get_coordinates(hits[first])
+    xy = xy_unique[inverse.ravel()]
+    found = np.flatnonzero(~np.isnan(xy[:, 0]))
+    return xy[found], found
+
+
+def _segments(line: BaseGeometry) -> np.ndarray:
+    """Cut a (multi)line into its 2-point segments."""
+    coords, part = shapely.get_coordinates(shapely.get_parts(line), return_index=True)
+    same = part[:-1] == part[1:]
+    return shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
 
 
 def geocode(

@@ -58,4 +58,4 @@ def test_bundled_crossings_have_routes(located):
     events = located.events.set_index("id")
     row = events.loc["1962-04-22-mass-crossing"]
     assert row.geometry.geom_type == "MultiLineString"
-    assert row.place_ids == ["ili-prefecture", "khorgos-cn", "tacheng", "baketu"]
+    assert row.place_ids == "ili-prefecture|khorgos-cn|tacheng|baketu"
