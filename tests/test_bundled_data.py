@@ -20,14 +20,21 @@ def test_counts_and_no_problems(data):
     assert summary["events"] >= 45 and summary["sources"] >= 25
     assert summary["places"] >= 25
     assert set(summary["kinds"]) == {
-        "crossing", "diplomacy", "unrest", "border-control", "administration",
-        "treaty", "context",
+        "crossing",
+        "diplomacy",
+        "unrest",
+        "border-control",
+        "administration",
+        "treaty",
+        "context",
     }
 
 
 def claims_of(data, claimant=None, source=None):
     return [
-        (ev.id, c) for ev in data.events for c in ev.claims
+        (ev.id, c)
+        for ev in data.events
+        for c in ev.claims
         if (claimant is None or c.claimant == claimant)
         and (source is None or c.source == source)
     ]
@@ -41,7 +48,9 @@ def test_seed_memorandum_figures_claimant_and_quotes(data):
     assert "reuse" in (source.rights or "")
     figures = {(c.value, c.approximate) for _, c in claims_of(data, source=memo)}
     assert {(10000.0, True), (6000.0, True)} <= figures
-    assert {c.claimant for _, c in claims_of(data, source=memo)} == {"Soviet government"}
+    assert {c.claimant for _, c in claims_of(data, source=memo)} == {
+        "Soviet government"
+    }
     six = [ev for ev, c in claims_of(data, source=memo) if c.value == 6000]
     assert data.event(six[0]).when.earliest == date(1962, 4, 22)
     quotes = {c.quote for ev in data.events for c in ev.sources if c.source == memo}
@@ -59,7 +68,9 @@ def test_competing_figures_are_claims_side_by_side(data):
     exchange = data.event("1962-04-24-memoranda-exchanged")
     by_claimant = {c.claimant: c.value for c in exchange.claims}
     assert by_claimant == {
-        "Soviet government": 10000, "PRC Ministry of Foreign Affairs": 20000}
+        "Soviet government": 10000,
+        "PRC Ministry of Foreign Affairs": 20000,
+    }
     values = {c.value for _, c in claims_of(data)}
     assert {2000, 60000, 74570, 61361} <= values
 
