@@ -101,7 +101,11 @@ class PlaceRef(Record):
 
 
 class Claim(Record):
-    """A number somebody claimed, with who claimed it and where it is written."""
+    """A number somebody claimed, with who claimed it and where it is written.
+
+    ``as_of`` marks a running total of people who had crossed by that date; such
+    claims make the chart of competing figures over time.
+    """
 
     quantity: Slug
     value: float | None = Field(default=None, ge=0)
@@ -109,6 +113,7 @@ class Claim(Record):
     high: float | None = Field(default=None, ge=0)
     approximate: bool = False
     unverified: bool = False
+    as_of: EDTF | None = None
     scope: Text
     claimant: Text
     source: Slug
