@@ -247,3 +247,17 @@ def highlight(text: str, quotes: list[str]) -> list[tuple[str, bool]]:
     if pos < len(text):
         out.append((text[pos:], False))
     return out
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
+
+
+def md_escape(text: str) -> str:
+    """Escape text so that Markdown (and Streamlit's extensions) shows it literally.
+
+    Examples
+    --------
+    >>> md_escape("<img src=x onerror=alert(1)> *bold* :red[x] $x$")
+    '\\\\<img src\\\\=x onerror\\\\=alert\\\\(1\\\\)\\\\> \\\\*bold\\\\* \\\\:red\\\\[x\\\\] \\\\$x\\\\$'
+    """
+    return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")

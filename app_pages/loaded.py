@@ -1,0 +1,72 @@
+"""Loading the data once per server, and showing data errors as a page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import streamlit as st
+
+from mapapp import assets, geocode, io, mapview, select, validate
+from mapapp.errors import DataError, MapAppError
+from mapapp.model import Dataset
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """Everything the pages read; built once and shared (never mutated)."""
+
+    data: Dataset
+    located: geocode.GeocodeResult
+    events: gpd.GeoDataFrame
+    keys: dict[str, str]
+    layers: mapview.BaseLayers
+
+
+@st.cache_resource(show_spinner="Loading the records and the 1962 border…")
+def load() -> Loaded:
+    """Read, check and geocode the bundled data; raise DataError on any problem."""
+    data, problems = io.read_dataset()
+    problems += validate.check(data)
+    if problems:
+        raise DataError(problems)
+    border, territory = io.read_frontier()
+    frontier = geocode.Frontier(border, territory)
+    located = geocode.geocode(data, frontier)
+    geodata = io.data_root() / "geodata"
+    layers = mapview.BaseLayers(
+        basemap=io.read_layer(geodata / "basemap.geojson"),
+        border=border,
+        zones=io.read_layer(geodata / "uncertain_zones.geojson"),
+        territory=territory,
+        places=located.places,
+    )
+    return Loaded(
+        data=data,
+        located=located,
+        events=mapview.event_frame(data, located.events),
+        keys=select.search_keys(data),
+        layers=layers,
+    )
+
+
+@st.cache_resource(show_spinner=False)
+def base_map() -> folium.Map:
+    """Return the map that stays the same across reruns, assets served by the app."""
+    m = mapview.base_map(load().layers, tiles=mapview.TILES)
+    assets.localise(m)
+    return m
+
+
+def show_error(exc: MapAppError) -> None:
+    """Show a mapapp error as a message and stop (the app's one translation point)."""
+    if isinstance(exc, DataError):
+        st.error(
+            "The data could not be loaded. Fix these problems in the files named and "
+            "reload the page:"
+        )
+        st.code("\n".join(str(p) for p in exc.problems), language=None, wrap_lines=True)
+    else:
+        st.error(str(exc))
+    st.stop()

@@ -1,0 +1,369 @@
+"""The main page: filters, the map, the event detail, the timelines and the list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import folium
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import nav
+from app_pages.loaded import Loaded, base_map, load
+from mapapp import detail, mapview, timeline, urlstate
+from mapapp.detail import md_escape
+from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES
+from mapapp.select import Selection, date_span, select
+from mapapp.style import KIND_LABELS
+
+STORY = (date(1962, 1, 1), date(1962, 12, 31))
+INTRO = (
+    "In spring 1962 tens of thousands of people, most of them Kazakhs and Uyghurs, "
+    "left the Ili and Tacheng areas of Xinjiang for the Soviet Kazakh SSR. Each mark "
+    "on "
+    "the map is a dated event from the documents; select one to read what happened, "
+    "who says so, and the source itself. Figures are shown with who claimed them: the "
+    "Soviet and Chinese governments did not agree."
+)
+
+
+def _init_state(loaded: Loaded) -> None:
+    """Fill the widgets' state from the link, once per session."""
+    if st.session_state.get("_init"):
+        return
+    lo, hi = date_span(loaded.data.events)
+    state, notes = urlstate.parse(
+        st.query_params.to_dict(), {ev.id for ev in loaded.data.events}
+    )
+    start = max(lo, state.start or STORY[0])
+    end = min(hi, state.end or STORY[1])
+    st.session_state.update(
+        _init=True,
+        _notes=notes,
+        f_window=(start, end) if start <= end else (lo, hi),
+        f_kinds=list(state.kinds),
+        f_grades=list(state.grades),
+        f_text=state.text,
+        selected=state.event,
+        view=(state.lat, state.lon, state.zoom)
+        if state.zoom
+        else (*mapview.CENTER, mapview.ZOOM),
+        _last_click=None,
+    )
+
+
+def _set_window(start: date, end: date) -> None:
+    st.session_state.f_window = (start, end)
+
+
+def _select(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
+    """Select an event and, when it is on the frontier map, centre the map on it."""
+    st.session_state.selected = event_id
+    if not (fly and event_id and event_id in loaded.events.index):
+        return
+    row = loaded.events.loc[event_id]
+    if row["located"] and not row["far"]:
+        point = shapely.centroid(row.geometry)
+        zoom = max(st.session_state.view[2], 7)
+        st.session_state.view = (round(point.y, 4), round(point.x, 4), zoom)
+
+
+def _on_timeline() -> None:
+    """Apply a brushed window or a clicked event from the timeline chart."""
+    selection = st.session_state.get("timeline", {}).get("selection", {})
+    brushed = selection.get(timeline.WINDOW) or {}
+    span = brushed.get("start")
+    if span and len(span) == 2:
+        first, last = (pd.Timestamp(v, unit="ms").date() for v in span)
+        lo, hi = date_span(load().data.events)
+        st.session_state.f_window = (max(lo, first), min(hi, last))
+    picked = selection.get(timeline.PICK) or []
+    if picked and picked[0].get("id"):
+        _select(picked[0]["id"], load())
+
+
+def _on_list() -> None:
+    rows = st.session_state.get("event_list", {}).get("selection", {}).get("rows", [])
+    ids = st.session_state.get("_list_ids", [])
+    if rows and rows[0] < len(ids):
+        _select(ids[rows[0]], load())
+
+
+def _sidebar(loaded: Loaded) -> Selection:
+    lo, hi = date_span(loaded.data.events)
+    with st.sidebar:
+        st.header("Filter")
+        st.slider(
+            "Dates",
+            min_value=lo,
+            max_value=hi,
+            key="f_window",
+            format="D MMM YYYY",
+            help="Events are kept when any day they may mean lies in the window.",
+        )
+        c1, c2, c3 = st.columns(3)
+        c1.button(
+            "Spring 1962",
+            on_click=_set_window,
+            args=(date(1962, 3, 1), date(1962, 6, 30)),
+        )
+        c2.button("1962", on_click=_set_window, args=STORY)
+        c3.button("All years", on_click=_set_window, args=(lo, hi))
+        st.multiselect(
+            "Kinds of event",
+            EVENT_KINDS,
+            key="f_kinds",
+            format_func=KIND_LABELS.get,
+            placeholder="All kinds",
+        )
+        st.multiselect(
+            "Source reliability",
+            GRADES,
+            key="f_grades",
+            format_func=lambda g: f"{g}: {GRADE_MEANING[g]}",
+            placeholder="All grades",
+            help="Keep events citing at least one source of these grades.",
+        )
+        st.text_input(
+            "Search",
+            key="f_text",
+            placeholder="e.g. Кульджа, Khorgos, memorandum",
+            help="Matches titles, summaries and every name of every place, in any "
+            "script.",
+        )
+    start, end = st.session_state.f_window
+    return Selection(
+        start=start,
+        end=end,
+        kinds=tuple(st.session_state.f_kinds),
+        grades=tuple(st.session_state.f_grades),
+        text=st.session_state.f_text,
+    )
+
+
+def _map(loaded: Loaded, ids: list[str]) -> None:
+    shown = loaded.events.loc[ids]
+    groups = mapview.event_groups(shown, st.session_state.selected)
+    groups.append(mapview.claim_symbols(mapview.claims_frame(loaded.data, shown)))
+    lat, lon, zoom = st.session_state.view
+    out = st_folium(
+        base_map(),
+        key="map",
+        height=560,
+        use_container_width=True,
+        center=(lat, lon),
+        zoom=zoom,
+        feature_group_to_add=groups,
+        layer_control=folium.LayerControl(collapsed=True),
+        returned_objects=["last_active_drawing", "center", "zoom"],
+    )
+    if not out:
+        return
+    if out.get("center") and out.get("zoom"):
+        c = out["center"]
+        st.session_state.view = (
+            round(c["lat"], 4),
+            round(c["lng"], 4),
+            int(out["zoom"]),
+        )
+    clicked = ((out.get("last_active_drawing") or {}).get("properties") or {}).get("id")
+    if not clicked:
+        clicked = (
+            (out.get("last_active_drawing") or {}).get("properties", {}).get("event")
+        )
+    if clicked and clicked != st.session_state._last_click:
+        st.session_state._last_click = clicked
+        if clicked in loaded.events.index and clicked != st.session_state.selected:
+            _select(clicked, loaded, fly=False)
+            st.rerun()
+
+
+def _detail(loaded: Loaded, ids: list[str]) -> None:
+    selected = st.session_state.selected
+    if not selected:
+        st.info(
+            "Select an event on the map, on the timeline or in the list below to read "
+            "what happened, who says so, and the documents."
+        )
+        return
+    d = detail.event_detail(loaded.data, selected, loaded.located.places)
+    st.subheader(d.title, anchor=False)
+    st.markdown(f"**{md_escape(d.date)}** · {md_escape(KIND_LABELS[d.kind])}")
+    if selected not in ids:
+        st.caption("This event is outside the current filters.")
+    st.markdown(md_escape(d.summary))
+    if d.date_note:
+        st.warning(md_escape(d.date_note), icon="📅")
+    if d.places:
+        st.markdown("**Places**")
+        for p in d.places:
+            side = (
+                f"{p.side} side, {p.distance_km:.0f} km from the 1962 line"
+                if p.side
+                else (
+                    f"{p.distance_km:.0f} km from the 1962 line"
+                    if p.distance_km is not None
+                    else ""
+                )
+            )
+            names = f" — also {', '.join(p.other_names)}" if p.other_names else ""
+            vague = "" if p.precision == "exact" else f" (location {p.precision})"
+            st.markdown(
+                md_escape(
+                    f"{detail.ROLE_WORDS[p.role]} {p.label}{names}. {side}{vague}"
+                )
+            )
+    if d.claims:
+        st.markdown("**Figures, and who claims them**")
+        for c in d.claims:
+            flag = " — popular account, unverified" if c.unverified else ""
+            st.markdown(
+                md_escape(
+                    f"{c.figure} {c.quantity}: {c.scope}. Claimed by {c.claimant} "
+                    f"(source grade {c.grade}){flag}."
+                )
+            )
+    st.markdown("**Sources**")
+    for s in d.sources:
+        with st.container(border=True):
+            st.markdown(
+                f"**{md_escape(s.citation)}**  \n"
+                f"Grade {s.grade}: {md_escape(s.grade_meaning)}"
+                + (f" · {md_escape(s.locator)}" if s.locator else "")
+            )
+            if s.quote:
+                st.markdown(f"> “{md_escape(s.quote)}”")
+            if s.note:
+                st.caption(md_escape(s.note))
+            st.page_link(
+                nav.source_page(),
+                label="Read the source" + (" (full text)" if s.has_text else ""),
+                query_params={"source": s.source},
+            )
+    if d.related:
+        st.markdown("**Related events**")
+        for rid, title in d.related:
+            st.button(
+                title,
+                key=f"rel-{rid}",
+                on_click=_select,
+                args=(rid, loaded),
+                type="tertiary",
+            )
+
+
+def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
+    tab1, tab2 = st.tabs(["Timeline of events", "Who says how many crossed"])
+    with tab1:
+        frame = timeline.timeline_frame(loaded.data, ids, st.session_state.selected)
+        chart = timeline.timeline_chart(frame, sel.start, sel.end)
+        st.altair_chart(
+            chart,
+            width="stretch",
+            key="timeline",
+            on_select=_on_timeline,
+            selection_mode=[timeline.WINDOW, timeline.PICK],
+        )
+        st.caption(
+            "Bars span every day a date may mean: a month-precision date spans the "
+            "month, an interval its range; pale dashed bars are approximate or "
+            "uncertain dates. Drag across the chart to narrow the dates."
+        )
+    with tab2:
+        claims = timeline.claims_frame(loaded.data)
+        st.altair_chart(timeline.claims_chart(claims), width="stretch")
+        st.caption(
+            "Each line is one claimant's running total of people who had crossed. The "
+            "figures disagree; none is shown as the true one. Hover for the scope and "
+            "the source."
+        )
+
+
+def _event_list(loaded: Loaded, ids: list[str]) -> None:
+    by_id = {ev.id: ev for ev in loaded.data.events}
+    events = loaded.events
+    rows = pd.DataFrame(
+        {
+            "Date": [by_id[i].when.human() for i in ids],
+            "Event": [by_id[i].title for i in ids],
+            "Kind": [KIND_LABELS[by_id[i].kind] for i in ids],
+            "Where": [
+                "far from the frontier (see list)"
+                if events.loc[i, "far"]
+                else ("not located" if not events.loc[i, "located"] else "on the map")
+                for i in ids
+            ],
+            "Sources": [len(by_id[i].sources) for i in ids],
+        }
+    )
+    st.session_state._list_ids = ids
+    st.subheader(f"Events ({len(ids)} shown)", anchor=False)
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        key="event_list",
+        on_select=_on_list,
+        selection_mode="single-row",
+    )
+
+
+def _far_list(loaded: Loaded, ids: list[str]) -> None:
+    events = loaded.events.loc[ids]
+    far = events[events["far"] | ~events["located"]]
+    if not len(far):
+        return
+    with st.expander(
+        f"{len(far)} events took place far from the frontier (Beijing, Moscow, "
+        "Urumqi…)",
+        expanded=False,
+    ):
+        by_id = {ev.id: ev for ev in loaded.data.events}
+        for eid in far.index:
+            ev = by_id[eid]
+            st.button(
+                f"{ev.when.human()} — {ev.title}",
+                key=f"far-{eid}",
+                on_click=_select,
+                args=(eid, loaded, False),
+                type="tertiary",
+            )
+
+
+def render() -> None:
+    """Draw the map page."""
+    loaded = load()
+    _init_state(loaded)
+    for note in st.session_state.pop("_notes", []):
+        st.toast(note, icon="⚠️")
+        st.warning(f"Part of the link was ignored: {note}.")
+    sel = _sidebar(loaded)
+    ids = select(loaded.data, sel, loaded.keys)
+    st.title("The 1962 Ili–Tacheng exodus", anchor=False)
+    st.caption(INTRO)
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        _map(loaded, ids)
+        _far_list(loaded, ids)
+    with right, st.container(height=620, border=False):
+        _detail(loaded, ids)
+    _timelines(loaded, ids, sel)
+    _event_list(loaded, ids)
+    lat, lon, zoom = st.session_state.view
+    st.query_params.from_dict(
+        urlstate.to_params(
+            urlstate.ViewState(
+                event=st.session_state.selected,
+                start=sel.start,
+                end=sel.end,
+                kinds=sel.kinds,
+                grades=sel.grades,
+                text=sel.text,
+                lat=lat,
+                lon=lon,
+                zoom=zoom,
+            )
+        )
+    )

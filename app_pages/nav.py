@@ -1,0 +1,19 @@
+"""The app's pages, defined once for navigation and for links between pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+def map_page() -> st.Page:
+    """Return the page of the map, timeline and event detail (the default page)."""
+    from app_pages import map_page as page
+
+    return st.Page(page.render, title="Map and timeline", url_path="map", default=True)
+
+
+def source_page() -> st.Page:
+    """Return the page of a source document: metadata, full text, citing events."""
+    from app_pages import source_page as page
+
+    return st.Page(page.render, title="Source documents", url_path="source")

@@ -1,0 +1,471 @@
+"""The folium map: a stable base (basemap, border, places) and per-kind event layers.
+
+Text from data is HTML-escaped before it reaches any tooltip, because Leaflet inserts
+tooltip content as HTML. The base map does not change when filters change; event
+layers are separate feature groups (for ``st_folium(feature_group_to_add=...)``).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from branca.element import Element
+
+from mapapp.model import EVENT_KINDS, Dataset
+from mapapp.style import KIND_COLOURS, KIND_LABELS
+
+BORDER_STYLE = {
+    "certain": {"color": "#7a0019", "weight": 3, "dashArray": None},
+    "uncertain": {"color": "#7a0019", "weight": 3, "dashArray": "8 6"},
+}
+STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}
+CENTER = (45.2, 81.6)
+ZOOM = 6
+TILES = {
+    "OpenStreetMap": (
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "© OpenStreetMap contributors",
+    ),
+    "Terrain (OpenTopoMap)": (
+        "https://tile.opentopomap.org/{z}/{x}/{y}.png",
+        "© OpenStreetMap contributors, SRTM; style © OpenTopoMap (CC BY-SA)",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    """The geodata the base map draws (all EPSG:4326)."""
+
+    basemap: gpd.GeoDataFrame
+    border: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+    territory: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame
+
+
+def esc(value: object) -> str:
+    """Escape a value for HTML (tooltips and popups render HTML)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _geojson(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> dict:
+    """Return a GeoJSON dict of a frame with only the given (escaped) columns."""
+    props = (
+        frame[list(columns)].astype(object).where(frame[list(columns)].notna(), None)
+    )
+    features = []
+    geoms = shapely.to_geojson(frame.geometry.values)
+    for geom, row, fid in zip(
+        geoms, props.itertuples(index=False), frame.index, strict=True
+    ):
+        features.append(
+            {
+                "type": "Feature",
+                "id": str(fid),
+                "geometry": json.loads(geom),
+                "properties": dict(zip(columns, row, strict=True)),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def base_map(layers: BaseLayers, tiles: Iterable[str] = ()) -> folium.Map:
+    """Return the map that stays the same across reruns.
+
+    Parameters
+    ----------
+    layers : BaseLayers
+    tiles : iterable of str
+        Names from :data:`TILES` to offer as optional basemaps (they need internet;
+        the vector basemap always works, and failing tiles break nothing else).
+    """
+    m = folium.Map(
+        location=CENTER,
+        zoom_start=ZOOM,
+        tiles=None,
+        control_scale=True,
+        maxZoom=12,
+        minZoom=3,
+    )
+    vector = folium.FeatureGroup(
+        name="Vector basemap (offline)", overlay=False, control=True
+    )
+    basemap = for_display(layers.basemap, tolerance=0.005, decimals=3)
+    folium.GeoJson(
+        _geojson(
+            basemap.assign(name=basemap["name"].map(esc)), ["layer", "name", "state"]
+        ),
+        style_function=_basemap_style,
+        name="Land and lakes",
+        control=False,
+    ).add_to(vector)
+    vector.add_to(m)
+    for name in tiles:
+        url, attribution = TILES[name]
+        folium.TileLayer(
+            url, attr=attribution, name=name, overlay=False, show=False
+        ).add_to(m)
+    zones = for_display(layers.zones, tolerance=0.001, decimals=4)
+    folium.GeoJson(
+        _geojson(zones.assign(reason=zones["reason"].map(esc)), ["name", "reason"]),
+        name="Uncertain 1962 line (zones)",
+        style_function=lambda f: {
+            "color": "#b35806",
+            "weight": 1,
+            "dashArray": "3 3",
+            "fillColor": "#fdb863",
+            "fillOpacity": 0.35,
+        },
+        tooltip=folium.GeoJsonTooltip(["name", "reason"], aliases=["Zone", "Why"]),
+    ).add_to(m)
+    border = for_display(layers.border, tolerance=0.0003, decimals=4)
+    border = border.assign(
+        basis_text=border["basis"].map(
+            lambda b: esc("; ".join(b) if isinstance(b, list | np.ndarray) else b)
+        ),
+        note_text=border["note"].map(esc),
+    )
+    folium.GeoJson(
+        _geojson(border, ["id", "certainty", "basis_text", "note_text"]),
+        name="1962 border",
+        style_function=lambda f: {
+            **BORDER_STYLE.get(f["properties"]["certainty"], BORDER_STYLE["uncertain"]),
+            "opacity": 0.9,
+        },
+        tooltip=folium.GeoJsonTooltip(
+            ["certainty", "basis_text", "note_text"], aliases=["Line", "Basis", "Note"]
+        ),
+    ).add_to(m)
+    place_layer(layers.places).add_to(m)
+    m.get_root().html.add_child(Element(legend_html()))
+    return m
+
+
+def _basemap_style(feature: dict) -> dict:
+    if feature["properties"]["layer"] == "lake":
+        return {
+            "color": "#5b8db8",
+            "weight": 0.5,
+            "fillColor": "#b9d3ea",
+            "fillOpacity": 1,
+        }
+    return {
+        "color": "#8c8c8c",
+        "weight": 0.8,
+        "fillColor": STATE_FILL.get(feature["properties"]["state"], "#eeeeee"),
+        "fillOpacity": 1,
+    }
+
+
+def for_display(
+    frame: gpd.GeoDataFrame, tolerance: float, decimals: int
+) -> gpd.GeoDataFrame:
+    """Return a lighter copy for drawing: simplified and rounded coordinates.
+
+    The analysis (sides, distances) always uses the full layers; this only trims
+    what is sent to the browser (``decimals=4`` is about 10 m).
+    """
+    geoms = shapely.simplify(frame.geometry.values, tolerance, preserve_topology=True)
+    geoms = shapely.set_precision(geoms, 10.0**-decimals)
+    return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
+
+
+def place_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """Return the places: labelled with their 1962 names, other names on hover."""
+    near = places[~places["far"].to_numpy(dtype=bool)].copy()
+    near["name_1962"] = near["label"].map(esc)
+    near["other"] = near["other_names"].map(lambda names: esc(" · ".join(names)))
+    near["where"] = (
+        near["side"].fillna("outside the study area").astype(str)
+        + ", "
+        + near["distance_km"].map(lambda d: f"{d:.0f} km from the 1962 line")
+    )
+    group = folium.FeatureGroup(name="Places (1962 names)")
+    folium.GeoJson(
+        _geojson(near, ["name_1962", "other", "where", "precision"]),
+        marker=folium.CircleMarker(
+            radius=3, color="#333333", fill=True, fill_opacity=1
+        ),
+        tooltip=folium.GeoJsonTooltip(
+            ["name_1962", "other", "where", "precision"],
+            aliases=["1962 name", "Other names", "Side", "Coordinate"],
+        ),
+    ).add_to(group)
+    labelled = near[
+        near["kind"].isin(
+            [
+                "city",
+                "county-seat",
+                "town",
+                "crossing-point",
+                "border-post",
+                "capital",
+                "village",
+            ]
+        )
+    ]
+    folium.GeoJson(
+        _geojson(labelled, ["name_1962"]),
+        marker=folium.CircleMarker(radius=0, opacity=0, fill=False),
+        tooltip=folium.GeoJsonTooltip(
+            ["name_1962"],
+            labels=False,
+            permanent=True,
+            direction="right",
+            offset=[6, 0],
+            class_name="place-label",
+        ),
+    ).add_to(group)
+    return group
+
+
+def legend_html() -> str:
+    """Return the map legend: kinds, line certainty, zones, claimed numbers."""
+    kinds = "".join(
+        f'<div><span style="display:inline-block;width:12px;height:12px;'
+        f'border-radius:50%;background:{KIND_COLOURS[k]};margin-right:6px"></span>'
+        f"{KIND_LABELS[k]}</div>"
+        for k in EVENT_KINDS
+    )
+    return (
+        '<div id="map-legend" role="region" aria-label="Map legend" '
+        'style="position:fixed;bottom:24px;left:12px;z-index:1000;'
+        "background:rgba(255,255,255,.92);padding:8px 10px;border:1px solid #999;"
+        'border-radius:4px;font:12px/1.4 sans-serif;color:#111">'
+        f"<b>Events</b>{kinds}"
+        '<div style="margin-top:4px"><b>1962 border</b></div>'
+        '<div><svg width="28" height="8"><line x1="0" y1="4" x2="28" y2="4" '
+        'stroke="#7a0019" stroke-width="3"/></svg> treaty line, certain</div>'
+        '<div><svg width="28" height="8"><line x1="0" y1="4" x2="28" y2="4" '
+        'stroke="#7a0019" stroke-width="3" stroke-dasharray="8 6"/></svg> '
+        "uncertain: depictions differ</div>"
+        '<div><span style="display:inline-block;width:24px;height:10px;'
+        'background:#fdb863;border:1px dashed #b35806"></span> zone where the 1962 '
+        "line is unknown</div>"
+        '<div style="margin-top:4px"><span style="display:inline-block;width:14px;'
+        'height:14px;border-radius:50%;border:2px solid #444"></span> '
+        "claimed number (area ∝ figure; hover for who claims it)</div>"
+        "<div>→ route of a crossing (dashed: crossing point inferred)</div>"
+        "</div>"
+    )
+
+
+def arrowheads(lines: np.ndarray, size_deg: float = 0.12) -> np.ndarray:
+    """Return a triangle at the end of each line (or of each part of a multiline).
+
+    Returns
+    -------
+    ndarray of (part index into ``lines``, Polygon)
+    """
+    parts, of = shapely.get_parts(lines, return_index=True)
+    keep = shapely.get_num_coordinates(parts) >= 2
+    parts, of = parts[keep], of[keep]
+    if not len(parts):
+        return np.zeros(0, dtype=int), np.zeros(0, dtype=object)
+    n = shapely.get_num_coordinates(parts)
+    end = shapely.get_coordinates(shapely.get_point(parts, -1))
+    before = shapely.get_coordinates(shapely.get_point(parts, n - 2))
+    # work in a frame where a degree of longitude is as long as one of latitude
+    scale = np.cos(np.radians(end[:, 1]))
+    dx, dy = (end[:, 0] - before[:, 0]) * scale, end[:, 1] - before[:, 1]
+    length = np.hypot(dx, dy)
+    length[length == 0] = 1
+    ux, uy = dx / length, dy / length
+    back = np.stack([end[:, 0] - ux * size_deg / scale, end[:, 1] - uy * size_deg], 1)
+    side = np.stack([-uy * size_deg * 0.5 / scale, ux * size_deg * 0.5], 1)
+    rings = np.stack([end, back + side, back - side, end], 1)
+    return of, shapely.polygons(rings)
+
+
+def event_frame(data: Dataset, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Add what the map shows (escaped title, human date) to geocoded events."""
+    by_id = {ev.id: ev for ev in data.events}
+    out = events.copy()
+    out["title_html"] = out["id"].map(lambda i: esc(by_id[i].title))
+    out["date_text"] = out["id"].map(lambda i: esc(by_id[i].when.human()))
+    out["approximate"] = out["id"].map(lambda i: by_id[i].when.approximate)
+    return out.set_index("id", drop=False)
+
+
+def event_groups(
+    events: gpd.GeoDataFrame, selected: str | None = None
+) -> list[folium.FeatureGroup]:
+    """Return one feature group per kind, each holding one GeoJson layer of its events.
+
+    Parameters
+    ----------
+    events : GeoDataFrame
+        From :func:`event_frame`, already filtered; far and unlocated events are
+        left off the map (the app lists them).
+    selected : str, optional
+        The id of the selected event, drawn highlighted in its own group.
+    """
+    shown = events[events["located"] & ~events["far"]]
+    groups = []
+    for kind in EVENT_KINDS:
+        rows = shown[shown["kind"] == kind]
+        group = folium.FeatureGroup(name=f"{KIND_LABELS[kind]} ({len(rows)})")
+        if len(rows):
+            _event_geojson(rows, KIND_COLOURS[kind]).add_to(group)
+            lines = rows[rows.geom_type.isin(["LineString", "MultiLineString"])]
+            if len(lines):
+                of, heads = arrowheads(lines.geometry.values)
+                tips = gpd.GeoDataFrame(
+                    {"id": lines["id"].to_numpy()[of]}, geometry=heads, crs=4326
+                ).set_index("id", drop=False)
+                folium.GeoJson(
+                    _geojson(tips, ["id"]),
+                    style_function=lambda f, c=KIND_COLOURS[kind]: {
+                        "color": c,
+                        "weight": 1,
+                        "fillColor": c,
+                        "fillOpacity": 1,
+                    },
+                    control=False,
+                ).add_to(group)
+        groups.append(group)
+    if selected and selected in shown.index:
+        group = folium.FeatureGroup(name="Selected event", control=False)
+        folium.GeoJson(
+            _geojson(shown.loc[[selected]], ["id", "title_html", "date_text"]),
+            style_function=lambda f: {"color": "#000000", "weight": 7, "opacity": 0.35},
+            marker=folium.CircleMarker(
+                radius=12, color="#000000", weight=3, fill=False
+            ),
+            tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
+        ).add_to(group)
+        groups.append(group)
+    return groups
+
+
+def _event_geojson(rows: gpd.GeoDataFrame, colour: str) -> folium.GeoJson:
+    return folium.GeoJson(
+        _geojson(
+            rows,
+            [
+                "id",
+                "kind",
+                "title_html",
+                "date_text",
+                "crossing_inferred",
+                "geo_precision",
+                "approximate",
+            ],
+        ),
+        style_function=lambda f: {
+            "color": colour,
+            "weight": 3,
+            "opacity": 0.9,
+            "fillColor": colour,
+            "fillOpacity": 0.8 if not f["properties"]["approximate"] else 0.35,
+            "dashArray": "6 5" if f["properties"]["crossing_inferred"] else None,
+        },
+        highlight_function=lambda f: {"weight": 6, "fillOpacity": 1},
+        marker=folium.CircleMarker(radius=7, weight=2),
+        tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
+    )
+
+
+def claim_symbols(claims: pd.DataFrame) -> folium.FeatureGroup:
+    """Return proportional circles for claimed numbers of people, with the claimant.
+
+    Parameters
+    ----------
+    claims : DataFrame
+        ``event``, ``lon``, ``lat``, ``value``, ``figure``, ``claimant``, ``scope``,
+        ``grade`` (one row per claim about people).
+    """
+    group = folium.FeatureGroup(name="Claimed numbers of people")
+    if not len(claims):
+        return group
+    frame = gpd.GeoDataFrame(
+        claims.assign(
+            radius=np.sqrt(claims["value"].to_numpy(dtype=float)) / 8 + 4,
+            text=[
+                esc(f"{f} people, claimed by {c} (grade {g}): {s}")
+                for f, c, g, s in zip(
+                    claims["figure"],
+                    claims["claimant"],
+                    claims["grade"],
+                    claims["scope"],
+                    strict=True,
+                )
+            ],
+        ).sort_values("value", ascending=False),
+        geometry=gpd.points_from_xy(claims["lon"], claims["lat"]),
+        crs=4326,
+    )
+    frame.index = [f"{e}#{i}" for i, e in enumerate(frame["event"])]
+    folium.GeoJson(
+        _geojson(frame, ["event", "text", "radius"]),
+        marker=folium.CircleMarker(fill=True),
+        style_function=lambda f: {
+            "radius": f["properties"]["radius"],
+            "color": "#444444",
+            "weight": 1.5,
+            "fillColor": "#ffffff",
+            "fillOpacity": 0.15,
+        },
+        tooltip=folium.GeoJsonTooltip(["text"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def claims_frame(data: Dataset, events: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Return one row per claim about people, placed at its event on the map.
+
+    Routes place their figure at the crossing (the second vertex of the first route);
+    other events at a point on their geometry. Unlocated and far events are left out.
+    """
+    shown = events[events["located"] & ~events["far"]]
+    first = shapely.get_geometry(shown.geometry.values, 0)
+    is_line = shapely.get_type_id(first) == 1
+    anchor = np.where(
+        is_line,
+        shapely.get_point(first, 1),
+        shapely.point_on_surface(shown.geometry.values),
+    )
+    where = dict(zip(shown["id"], anchor, strict=True))
+    grades = {sid: s.grade for sid, s in data.sources.items()}
+    rows = []
+    for ev in data.events:
+        if ev.id not in where:
+            continue
+        for c in ev.claims:
+            if c.quantity != "people":
+                continue
+            value = c.value if c.value is not None else c.high
+            rows.append(
+                {
+                    "event": ev.id,
+                    "lon": shapely.get_x(where[ev.id]),
+                    "lat": shapely.get_y(where[ev.id]),
+                    "value": value,
+                    "figure": c.figure(),
+                    "claimant": c.claimant,
+                    "scope": c.scope,
+                    "grade": grades.get(c.source, "?"),
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "event",
+            "lon",
+            "lat",
+            "value",
+            "figure",
+            "claimant",
+            "scope",
+            "grade",
+        ],
+    )

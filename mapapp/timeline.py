@@ -1,0 +1,207 @@
+"""The charts beside the map: events over time, and the competing crossing figures.
+
+Charts are Altair specifications built from plain data; the app decides how to show
+them. Dates before 1970 are ordinary dates here: Vega-Lite handles negative times.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import altair as alt
+import pandas as pd
+
+from mapapp.model import EVENT_KINDS, Dataset
+from mapapp.style import KIND_COLOURS, KIND_LABELS
+
+WINDOW = "window"  # the name of the interval selection (brush) on the timeline
+PICK = "pick"  # the name of the point selection (click an event)
+
+
+def timeline_frame(
+    data: Dataset, ids: list[str], selected: str | None = None
+) -> pd.DataFrame:
+    """Return one row per event for the timeline chart.
+
+    ``start``/``end`` span every day the event may mean (a month-precision event
+    spans its month, an interval its range); ``end`` is exclusive, so a one-day event
+    is one day wide.
+    """
+    keep = set(ids)
+    rows = []
+    for ev in data.events:
+        if ev.id not in keep:
+            continue
+        w = ev.when
+        start = w.earliest if w.earliest != date.min else w.latest
+        last = w.latest if w.latest != date.max else w.earliest
+        rows.append(
+            {
+                "id": ev.id,
+                "title": ev.title,
+                "kind": KIND_LABELS[ev.kind],
+                "date": w.human(),
+                "start": pd.Timestamp(start),
+                "end": pd.Timestamp(last + timedelta(days=1)),
+                "precision": w.precision + (" (interval)" if w.interval else ""),
+                "certainty": "approximate or uncertain"
+                if (w.approximate or w.uncertain)
+                else "as stated",
+                "selected": ev.id == selected,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "id",
+            "title",
+            "kind",
+            "date",
+            "start",
+            "end",
+            "precision",
+            "certainty",
+            "selected",
+        ],
+    )
+
+
+def timeline_chart(frame: pd.DataFrame, start: date, end: date) -> alt.LayerChart:
+    """Return the event timeline: one lane per kind, bars as wide as each date means.
+
+    Exact days are drawn as dots on top of their (one-day) bar; approximate or
+    uncertain dates are pale and dashed; the selected event has a black outline.
+    Brushing along the time axis selects a window (selection ``window``); clicking
+    an event selects it (selection ``pick``).
+    """
+    domain = [pd.Timestamp(start).isoformat(), pd.Timestamp(end).isoformat()]
+    kinds = [KIND_LABELS[k] for k in EVENT_KINDS]
+    colour = alt.Color(
+        "kind:N",
+        scale=alt.Scale(domain=kinds, range=[KIND_COLOURS[k] for k in EVENT_KINDS]),
+        legend=None,
+    )
+    brush = alt.selection_interval(name=WINDOW, encodings=["x"])
+    pick = alt.selection_point(name=PICK, fields=["id"], on="click")
+    tooltip = [
+        alt.Tooltip("date:N", title="Date"),
+        alt.Tooltip("title:N", title="Event"),
+        alt.Tooltip("precision:N", title="Precision"),
+        alt.Tooltip("certainty:N", title="Date is"),
+    ]
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "start:T",
+            title=None,
+            scale=alt.Scale(domain=domain, clamp=True),
+            axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=8),
+        ),
+        y=alt.Y("kind:N", sort=kinds, title=None, scale=alt.Scale(domain=kinds)),
+        color=colour,
+        tooltip=tooltip,
+    )
+    bars = base.mark_bar(height=14, cornerRadius=2).encode(
+        x2="end:T",
+        opacity=alt.condition(
+            "datum.certainty == 'as stated'", alt.value(0.85), alt.value(0.35)
+        ),
+        strokeDash=alt.condition(
+            "datum.certainty == 'as stated'", alt.value([1, 0]), alt.value([4, 3])
+        ),
+        stroke=alt.condition("datum.selected", alt.value("black"), colour),
+        strokeWidth=alt.condition("datum.selected", alt.value(3), alt.value(1)),
+    )
+    dots = (
+        base.transform_filter("datum.precision == 'day'")
+        .mark_circle(size=70)
+        .encode(
+            stroke=alt.condition(
+                "datum.selected", alt.value("black"), alt.value("white")
+            ),
+            strokeWidth=alt.condition("datum.selected", alt.value(3), alt.value(1)),
+        )
+    )
+    return (
+        alt.layer(bars.add_params(brush), dots.add_params(pick))
+        .properties(height=230, title="Events over time (drag to choose a window)")
+        .configure_axis(labelFontSize=12)
+    )
+
+
+def claims_frame(data: Dataset) -> pd.DataFrame:
+    """Return the running totals of people who crossed, one row per claim.
+
+    Only claims with ``as_of`` count; a total for a whole year (``as_of: 1962``) is
+    placed at the year's end and flagged ``total``. Identical claims repeated in
+    several events appear once.
+    """
+    rows = []
+    for ev in data.events:
+        for c in ev.claims:
+            if c.quantity != "people" or c.as_of is None:
+                continue
+            source = data.sources.get(c.source)
+            value = c.value if c.value is not None else c.high
+            rows.append(
+                {
+                    "claimant": c.claimant,
+                    "as_of": pd.Timestamp(c.as_of.latest),
+                    "as_of_text": c.as_of.human(),
+                    "value": value,
+                    "low": c.low if c.low is not None else value,
+                    "figure": c.figure(),
+                    "scope": c.scope,
+                    "grade": source.grade if source else "?",
+                    "total": c.as_of.precision == "year",
+                    "event": ev.id,
+                }
+            )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "claimant",
+            "as_of",
+            "as_of_text",
+            "value",
+            "low",
+            "figure",
+            "scope",
+            "grade",
+            "total",
+            "event",
+        ],
+    )
+    return frame.drop_duplicates(["claimant", "as_of", "value"]).reset_index(drop=True)
+
+
+def claims_chart(frame: pd.DataFrame) -> alt.LayerChart:
+    """Return the competing figures: one line of running totals per claimant."""
+    tooltip = [
+        alt.Tooltip("claimant:N", title="Claimed by"),
+        alt.Tooltip("figure:N", title="People"),
+        alt.Tooltip("as_of_text:N", title="As of"),
+        alt.Tooltip("scope:N", title="Scope"),
+        alt.Tooltip("grade:N", title="Source grade"),
+    ]
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "as_of:T", title="As of", axis=alt.Axis(format="%d %b %Y", labelAngle=0)
+        ),
+        y=alt.Y("value:Q", title="People who had crossed (claimed)"),
+        color=alt.Color(
+            "claimant:N",
+            title="Claimed by",
+            legend=alt.Legend(orient="bottom", columns=2),
+        ),
+        tooltip=tooltip,
+    )
+    dated = base.transform_filter("!datum.total")
+    totals = base.transform_filter("datum.total")
+    return alt.layer(
+        dated.mark_line(point=alt.OverlayMarkDef(size=80, filled=True)),
+        totals.mark_point(shape="diamond", size=140, filled=False, strokeWidth=2),
+    ).properties(
+        height=260,
+        title="Who says how many crossed: running totals by claimant "
+        "(diamonds: totals for all of 1962)",
+    )

@@ -1,0 +1,202 @@
+"""Widget wiring of the Streamlit app, run headless with AppTest."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "streamlit_app.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def run(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = [
+        el for el in at.main if getattr(el, "type", None) == "component_instance"
+    ]
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)
+
+
+def drawn_ids(at: AppTest) -> str:
+    return map_args(at)["feature_group"]
+
+
+def test_app_runs_and_draws_the_frontier_events():
+    at = run()
+    assert not at.error
+    args = map_args(at)
+    assert "1962-04-22-mass-crossing" in args["feature_group"]
+    assert "1962-05-29-yining-riot" in args["feature_group"]
+    # far events (Beijing) are listed, not drawn
+    assert "1962-04-24-soviet-memorandum" not in args["feature_group"]
+    assert args["js_links"] == [
+        "/app/static/vendor/leaflet/leaflet.js",
+        "/app/static/vendor/jquery/jquery.min.js",
+    ]
+    assert "cdn.jsdelivr" not in args["script"] + args["feature_group"]
+    assert "Protocol of Chuguchak 1864" in args["script"]  # the border layer
+
+
+def test_kind_filter_changes_the_drawn_features():
+    at = run()
+    at.multiselect(key="f_kinds").set_value(["unrest"]).run()
+    ids = drawn_ids(at)
+    assert "1962-05-29-yining-riot" in ids
+    assert "1962-04-22-mass-crossing" not in ids
+    assert at.query_params["kind"] == "unrest"
+
+
+def test_date_window_filters():
+    from datetime import date
+
+    at = run()
+    at.slider(key="f_window").set_value((date(1962, 5, 1), date(1962, 5, 31))).run()
+    ids = drawn_ids(at)
+    assert "1962-05-29-yining-riot" in ids
+    assert "1962-04-22-mass-crossing" not in ids
+    assert at.query_params["from"] == "1962-05-01"
+
+
+def test_search_matches_place_names_in_any_script():
+    at = run()
+    at.text_input(key="f_text").set_value("Кульджа").run()
+    ids = drawn_ids(at)
+    assert "1962-05-29-yining-riot" in ids
+    assert "1962-04-10-tacheng-county-flight" not in ids
+
+
+def test_link_restores_selection_filters_and_view():
+    params = {
+        "event": "1962-05-29-yining-riot",
+        "kind": "unrest,crossing",
+        "from": "1962-04-01",
+        "to": "1962-06-30",
+        "q": "Yining",
+        "lat": "44.0",
+        "lon": "81.3",
+        "z": "8",
+    }
+    at = run(params)
+    assert at.multiselect(key="f_kinds").value == ["unrest", "crossing"]
+    assert at.text_input(key="f_text").value == "Yining"
+    assert at.subheader[0].value == "Riot in Yining"
+    args = map_args(at)
+    assert args["center"] == {"lat": 44.0, "lng": 81.3} or args["center"] == [
+        44.0,
+        81.3,
+    ]
+    assert args["zoom"] == 8
+    assert at.query_params["event"] == "1962-05-29-yining-riot"
+    # the selected event is drawn a second time, highlighted, in its own layer
+    # (each drawing holds the id twice: as feature id and in its properties)
+    assert args["feature_group"].count('"id": "1962-05-29-yining-riot"') == 4
+
+
+def test_detail_shows_claims_with_claimants_and_sources():
+    at = run({"event": "1962-04-24-memoranda-exchanged"})
+    text = "\n".join(m.value for m in at.markdown)
+    assert "Soviet government" in text and "PRC Ministry of Foreign Affairs" in text
+    assert "10,000" in text and "20,000" in text
+    assert (
+        "a total of approximately 10,000 people have crossed the border"
+        in text.replace("\\", "")
+    )
+
+
+def test_bad_link_parameters_are_explained_not_fatal():
+    at = run({"event": "no-such-event", "from": "1962-02-30"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "does not exist: 'no-such-event'" in warnings
+    assert "is not a date" in warnings
+
+
+def write_copy(tmp_path: Path) -> Path:
+    for part in ("events", "geodata"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    return tmp_path
+
+
+def test_html_in_data_is_shown_literally(tmp_path, monkeypatch):
+    root = write_copy(tmp_path)
+    (root / "events" / "99-test.yaml").write_text(
+        "- id: xss-test\n"
+        "  title: <img src=x onerror=alert(1)>\n"
+        "  summary: <script>alert(2)</script> *not bold*\n"
+        "  kind: unrest\n"
+        '  when: "1962-05-29"\n'
+        "  places: [{place: khorgos-cn, role: site}]\n"
+        "  sources: [{source: wcda-118180}]\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MAPAPP_DATA", str(root))
+    at = run({"event": "xss-test"})
+    args = map_args(at)
+    # escaped for HTML (and the & then JSON-escaped by folium)
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in args["feature_group"]
+    assert "<img src=x" not in args["feature_group"]
+    assert any(s.value == "<img src=x onerror=alert(1)>" for s in at.subheader)
+    summary = [m.value for m in at.markdown if "script" in m.value][0]
+    assert summary.startswith("\\<script\\>")
+
+
+def test_broken_data_shows_an_error_page_not_a_traceback(tmp_path, monkeypatch):
+    root = write_copy(tmp_path)
+    path = root / "events" / "05-yining-riot.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('when: "1962-05-29"', 'when: "1962-02-30"', 1))
+    monkeypatch.setenv("MAPAPP_DATA", str(root))
+    at = run()
+    assert "could not be loaded" in at.error[0].value
+    code = at.code[0].value
+    assert "events/05-yining-riot.yaml:" in code
+    assert "impossible date: February 1962 has 28 days" in code
+
+
+def _source_app():
+    from app_pages import source_page
+
+    source_page.render()
+
+
+def test_source_page_shows_metadata_text_and_citing_events():
+    at = AppTest.from_function(_source_app, default_timeout=60)
+    at.query_params["source"] = "wcda-memo-1962-04-24-soviet"
+    at.run()
+    assert not at.exception
+    text = "\n".join(m.value for m in at.markdown)
+    assert "PRC FMA 118\\-01764\\-04, 11" in text
+    assert "7Brands" in text
+    assert ":orange-background[some 6,000 of them crossed the border on 22 April]" in (
+        text.replace("\\", "")
+    )
+    assert at.subheader[-1].value.startswith("Events citing it (")
+
+
+def test_source_page_unknown_source():
+    at = AppTest.from_function(_source_app, default_timeout=60)
+    at.query_params["source"] = "nope"
+    at.run()
+    assert not at.exception
+    assert "does not exist: 'nope'" in at.warning[0].value
