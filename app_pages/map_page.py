@@ -189,7 +189,7 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
         )
         return
     d = detail.event_detail(loaded.data, selected, loaded.located.places)
-    st.subheader(d.title, anchor=False)
+    st.subheader(md_escape(d.title), anchor=False)
     st.markdown(f"**{md_escape(d.date)}** · {md_escape(KIND_LABELS[d.kind])}")
     if selected not in ids:
         st.caption("This event is outside the current filters.")
@@ -246,7 +246,7 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
         st.markdown("**Related events**")
         for rid, title in d.related:
             st.button(
-                title,
+                md_escape(title),
                 key=f"rel-{rid}",
                 on_click=_select,
                 args=(rid, loaded),
@@ -324,7 +324,7 @@ def _far_list(loaded: Loaded, ids: list[str]) -> None:
         for eid in far.index:
             ev = by_id[eid]
             st.button(
-                f"{ev.when.human()} — {ev.title}",
+                md_escape(f"{ev.when.human()} — {ev.title}"),
                 key=f"far-{eid}",
                 on_click=_select,
                 args=(eid, loaded, False),

@@ -31,7 +31,7 @@ def render() -> None:
         return
     st.query_params["source"] = choice
     d = detail.source_detail(loaded.data, choice)
-    st.title(d.title, anchor=False)
+    st.title(md_escape(d.title), anchor=False)
     st.markdown("  \n".join(f"**{k}:** {md_escape(v)}" for k, v in d.fields))
     if d.url:
         st.link_button("Open in the archive", d.url)
@@ -55,4 +55,6 @@ def render() -> None:
         )
     st.subheader(f"Events citing it ({len(d.citing)})", anchor=False)
     for event_id, title in d.citing:
-        st.page_link(nav.map_page(), label=title, query_params={"event": event_id})
+        st.page_link(
+            nav.map_page(), label=md_escape(title), query_params={"event": event_id}
+        )

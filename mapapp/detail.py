@@ -253,11 +253,11 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
 
 
 def md_escape(text: str) -> str:
-    """Escape text so that Markdown (and Streamlit's extensions) shows it literally.
+    r"""Escape text so that Markdown (and Streamlit's extensions) shows it literally.
 
     Examples
     --------
-    >>> md_escape("<img src=x onerror=alert(1)> *bold* :red[x] $x$")
-    '\\\\<img src\\\\=x onerror\\\\=alert\\\\(1\\\\)\\\\> \\\\*bold\\\\* \\\\:red\\\\[x\\\\] \\\\$x\\\\$'
+    >>> print(md_escape("<b>x</b> *y* :red[z] $w$"))
+    \<b\>x\</b\> \*y\* \:red\[z\] \$w\$
     """
     return _MD_SPECIAL.sub(r"\\\1", text).replace("\n", "  \n")
