@@ -22,6 +22,7 @@ class Loaded:
     events: gpd.GeoDataFrame
     keys: dict[str, str]
     layers: mapview.BaseLayers
+    base: mapview.BaseGeoJSON
 
 
 @st.cache_resource(show_spinner="Loading the records and the 1962 border…")
@@ -48,13 +49,17 @@ def load() -> Loaded:
         events=mapview.event_frame(data, located.events),
         keys=select.search_keys(data),
         layers=layers,
+        base=mapview.base_geojson(layers),
     )
 
 
-@st.cache_resource(show_spinner=False)
 def base_map() -> folium.Map:
-    """Return the map that stays the same across reruns, assets served by the app."""
-    m = mapview.base_map(load().layers, tiles=mapview.TILES)
+    """Return the base map, assets served by the app.
+
+    Built fresh on every run from cached GeoJSON: streamlit-folium mutates the map
+    it renders, so a cached Map object would change and remount the component.
+    """
+    m = mapview.base_map(load().base, tiles=mapview.TILES)
     assets.localise(m)
     return m
 

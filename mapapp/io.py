@@ -48,7 +48,7 @@ class LocatedList(list):
     lines: list[int]
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe loader: keeps dates as strings, records lines, refuses duplicate keys."""
 
 

@@ -78,12 +78,71 @@ def _geojson(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> dict:
     return {"type": "FeatureCollection", "features": features}
 
 
-def base_map(layers: BaseLayers, tiles: Iterable[str] = ()) -> folium.Map:
-    """Return the map that stays the same across reruns.
+@dataclass(frozen=True)
+class BaseGeoJSON:
+    """The base layers as display-ready GeoJSON (simplified, rounded, escaped).
+
+    Computing these is the costly part of the base map: do it once (e.g. in a
+    cache) and build the folium map from them on every rerun with :func:`base_map`.
+    """
+
+    basemap: dict
+    zones: dict
+    border: dict
+    places: dict
+    labels: dict
+
+
+LABELLED_KINDS = (
+    "city",
+    "county-seat",
+    "town",
+    "crossing-point",
+    "border-post",
+    "capital",
+)
+
+
+def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
+    """Return the display-ready GeoJSON of the base layers."""
+    basemap = for_display(layers.basemap, tolerance=0.005, decimals=3)
+    zones = for_display(layers.zones, tolerance=0.001, decimals=4)
+    border = for_display(layers.border, tolerance=0.0003, decimals=4)
+    border = border.assign(
+        basis_text=border["basis"].map(
+            lambda b: esc("; ".join(b) if isinstance(b, list | np.ndarray) else b)
+        ),
+        note_text=border["note"].map(esc),
+    )
+    places = layers.places[~layers.places["far"].to_numpy(dtype=bool)].copy()
+    places["name_1962"] = places["label"].map(esc)
+    places["other"] = places["other_names"].map(lambda names: esc(" · ".join(names)))
+    places["where"] = (
+        places["side"].fillna("outside the study area").astype(str)
+        + ", "
+        + places["distance_km"].map(lambda d: f"{d:.0f} km from the 1962 line")
+    )
+    labelled = places[places["kind"].isin(LABELLED_KINDS)]
+    return BaseGeoJSON(
+        basemap=_geojson(
+            basemap.assign(name=basemap["name"].map(esc)), ["layer", "name", "state"]
+        ),
+        zones=_geojson(
+            zones.assign(reason=zones["reason"].map(esc)), ["name", "reason"]
+        ),
+        border=_geojson(border, ["id", "certainty", "basis_text", "note_text"]),
+        places=_geojson(places, ["name_1962", "other", "where", "precision"]),
+        labels=_geojson(labelled, ["name_1962"]),
+    )
+
+
+def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
+    """Return the map that stays the same across reruns (cheap: build it each run).
 
     Parameters
     ----------
-    layers : BaseLayers
+    base : BaseGeoJSON
+        From :func:`base_geojson`.
     tiles : iterable of str
         Names from :data:`TILES` to offer as optional basemaps (they need internet;
         the vector basemap always works, and failing tiles break nothing else).
@@ -99,11 +158,8 @@ def base_map(layers: BaseLayers, tiles: Iterable[str] = ()) -> folium.Map:
     vector = folium.FeatureGroup(
         name="Vector basemap (offline)", overlay=False, control=True
     )
-    basemap = for_display(layers.basemap, tolerance=0.005, decimals=3)
     folium.GeoJson(
-        _geojson(
-            basemap.assign(name=basemap["name"].map(esc)), ["layer", "name", "state"]
-        ),
+        base.basemap,
         style_function=_basemap_style,
         name="Land and lakes",
         control=False,
@@ -114,9 +170,8 @@ def base_map(layers: BaseLayers, tiles: Iterable[str] = ()) -> folium.Map:
         folium.TileLayer(
             url, attr=attribution, name=name, overlay=False, show=False
         ).add_to(m)
-    zones = for_display(layers.zones, tolerance=0.001, decimals=4)
     folium.GeoJson(
-        _geojson(zones.assign(reason=zones["reason"].map(esc)), ["name", "reason"]),
+        base.zones,
         name="Uncertain 1962 line (zones)",
         style_function=lambda f: {
             "color": "#b35806",
@@ -127,15 +182,8 @@ def base_map(layers: BaseLayers, tiles: Iterable[str] = ()) -> folium.Map:
         },
         tooltip=folium.GeoJsonTooltip(["name", "reason"], aliases=["Zone", "Why"]),
     ).add_to(m)
-    border = for_display(layers.border, tolerance=0.0003, decimals=4)
-    border = border.assign(
-        basis_text=border["basis"].map(
-            lambda b: esc("; ".join(b) if isinstance(b, list | np.ndarray) else b)
-        ),
-        note_text=border["note"].map(esc),
-    )
     folium.GeoJson(
-        _geojson(border, ["id", "certainty", "basis_text", "note_text"]),
+        base.border,
         name="1962 border",
         style_function=lambda f: {
             **BORDER_STYLE.get(f["properties"]["certainty"], BORDER_STYLE["uncertain"]),
@@ -145,7 +193,7 @@ def base_map(layers: BaseLayers, tiles: Iterable[str] = ()) -> folium.Map:
             ["certainty", "basis_text", "note_text"], aliases=["Line", "Basis", "Note"]
         ),
     ).add_to(m)
-    place_layer(layers.places).add_to(m)
+    place_layer(base).add_to(m)
     m.get_root().html.add_child(Element(legend_html()))
     return m
 
@@ -179,19 +227,11 @@ def for_display(
     return frame.set_geometry(gpd.GeoSeries(geoms, index=frame.index, crs=frame.crs))
 
 
-def place_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
+def place_layer(base: BaseGeoJSON) -> folium.FeatureGroup:
     """Return the places: labelled with their 1962 names, other names on hover."""
-    near = places[~places["far"].to_numpy(dtype=bool)].copy()
-    near["name_1962"] = near["label"].map(esc)
-    near["other"] = near["other_names"].map(lambda names: esc(" · ".join(names)))
-    near["where"] = (
-        near["side"].fillna("outside the study area").astype(str)
-        + ", "
-        + near["distance_km"].map(lambda d: f"{d:.0f} km from the 1962 line")
-    )
     group = folium.FeatureGroup(name="Places (1962 names)")
     folium.GeoJson(
-        _geojson(near, ["name_1962", "other", "where", "precision"]),
+        base.places,
         marker=folium.CircleMarker(
             radius=3, color="#333333", fill=True, fill_opacity=1
         ),
@@ -200,21 +240,8 @@ def place_layer(places: gpd.GeoDataFrame) -> folium.FeatureGroup:
             aliases=["1962 name", "Other names", "Side", "Coordinate"],
         ),
     ).add_to(group)
-    labelled = near[
-        near["kind"].isin(
-            [
-                "city",
-                "county-seat",
-                "town",
-                "crossing-point",
-                "border-post",
-                "capital",
-                "village",
-            ]
-        )
-    ]
     folium.GeoJson(
-        _geojson(labelled, ["name_1962"]),
+        base.labels,
         marker=folium.CircleMarker(radius=0, opacity=0, fill=False),
         tooltip=folium.GeoJsonTooltip(
             ["name_1962"],
