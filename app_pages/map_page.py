@@ -52,6 +52,8 @@ def _init_state(loaded: Loaded) -> None:
         else (*mapview.CENTER, mapview.ZOOM),
         _last_click=None,
     )
+    if state.event and not state.zoom:
+        _select(state.event, loaded)  # a link to an event centres the map on it
 
 
 def _set_window(start: date, end: date) -> None:
@@ -105,12 +107,13 @@ def _sidebar(loaded: Loaded) -> Selection:
         )
         c1, c2, c3 = st.columns(3)
         c1.button(
-            "Spring 1962",
+            "Spring",
+            help="March to June 1962",
             on_click=_set_window,
             args=(date(1962, 3, 1), date(1962, 6, 30)),
         )
         c2.button("1962", on_click=_set_window, args=STORY)
-        c3.button("All years", on_click=_set_window, args=(lo, hi))
+        c3.button("All", on_click=_set_window, args=(lo, hi), help="Every year")
         st.multiselect(
             "Kinds of event",
             EVENT_KINDS,
@@ -195,7 +198,7 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
         st.caption("This event is outside the current filters.")
     st.markdown(md_escape(d.summary))
     if d.date_note:
-        st.warning(md_escape(d.date_note), icon="📅")
+        st.warning("**About the date:** " + md_escape(d.date_note))
     if d.places:
         st.markdown("**Places**")
         for p in d.places:

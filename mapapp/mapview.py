@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element
+from folium.utilities import JsCode
 
 from mapapp.model import EVENT_KINDS, Dataset
 from mapapp.style import KIND_COLOURS, KIND_LABELS
@@ -26,6 +27,11 @@ BORDER_STYLE = {
     "certain": {"color": "#7a0019", "weight": 3, "dashArray": None},
     "uncertain": {"color": "#7a0019", "weight": 3, "dashArray": "8 6"},
 }
+PLACE_LABEL_CSS = (
+    "<style>.place-label{background:transparent;border:0;box-shadow:none;"
+    "padding:0;font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff}"
+    ".place-label:before{display:none}</style>"
+)
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}
 CENTER = (45.2, 81.6)
 ZOOM = 6
@@ -132,7 +138,14 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
         ),
         border=_geojson(border, ["id", "certainty", "basis_text", "note_text"]),
         places=_geojson(places, ["name_1962", "other", "where", "precision"]),
-        labels=_geojson(labelled, ["name_1962"]),
+        labels=_geojson(
+            labelled.assign(
+                # Soviet-side names to the left of their point, Chinese to the right,
+                # so the twin towns on the line (Khorgos) do not overprint each other
+                direction=np.where(labelled["state_1962"] == "USSR", "left", "right")
+            ),
+            ["name_1962", "direction"],
+        ),
     )
 
 
@@ -195,6 +208,7 @@ def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
     ).add_to(m)
     place_layer(base).add_to(m)
     m.get_root().html.add_child(Element(legend_html()))
+    m.get_root().header.add_child(Element(PLACE_LABEL_CSS))
     return m
 
 
@@ -240,49 +254,54 @@ def place_layer(base: BaseGeoJSON) -> folium.FeatureGroup:
             aliases=["1962 name", "Other names", "Side", "Coordinate"],
         ),
     ).add_to(group)
+    # A permanent label per place; the name is already HTML-escaped.
     folium.GeoJson(
         base.labels,
         marker=folium.CircleMarker(radius=0, opacity=0, fill=False),
-        tooltip=folium.GeoJsonTooltip(
-            ["name_1962"],
-            labels=False,
-            permanent=True,
-            direction="right",
-            offset=[6, 0],
-            class_name="place-label",
+        on_each_feature=JsCode(
+            "function(feature, layer) {"
+            " var left = feature.properties.direction === 'left';"
+            " layer.bindTooltip(feature.properties.name_1962, {permanent: true,"
+            " direction: left ? 'left' : 'right', offset: [left ? -5 : 5, 0],"
+            " className: 'place-label'}); }"
         ),
     ).add_to(group)
     return group
 
 
 def legend_html() -> str:
-    """Return the map legend: kinds, line certainty, zones, claimed numbers."""
-    kinds = "".join(
-        f'<div><span style="display:inline-block;width:12px;height:12px;'
-        f'border-radius:50%;background:{KIND_COLOURS[k]};margin-right:6px"></span>'
-        f"{KIND_LABELS[k]}</div>"
+    """Return the map legend (collapsible): kinds, line certainty, zones, figures."""
+    dot = (
+        '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
+        'background:{};margin-right:4px"></span>'
+    )
+    kinds = " ".join(
+        f'<span style="white-space:nowrap">{dot.format(KIND_COLOURS[k])}'
+        f"{KIND_LABELS[k]}</span>"
         for k in EVENT_KINDS
     )
+    line = (
+        '<svg width="24" height="8" aria-hidden="true"><line x1="0" y1="4" x2="24" '
+        'y2="4" stroke="#7a0019" stroke-width="3"{}/></svg>'
+    )
+    dashed = line.format(' stroke-dasharray="6 4"')
     return (
-        '<div id="map-legend" role="region" aria-label="Map legend" '
-        'style="position:fixed;bottom:24px;left:12px;z-index:1000;'
-        "background:rgba(255,255,255,.92);padding:8px 10px;border:1px solid #999;"
-        'border-radius:4px;font:12px/1.4 sans-serif;color:#111">'
-        f"<b>Events</b>{kinds}"
-        '<div style="margin-top:4px"><b>1962 border</b></div>'
-        '<div><svg width="28" height="8"><line x1="0" y1="4" x2="28" y2="4" '
-        'stroke="#7a0019" stroke-width="3"/></svg> treaty line, certain</div>'
-        '<div><svg width="28" height="8"><line x1="0" y1="4" x2="28" y2="4" '
-        'stroke="#7a0019" stroke-width="3" stroke-dasharray="8 6"/></svg> '
-        "uncertain: depictions differ</div>"
-        '<div><span style="display:inline-block;width:24px;height:10px;'
+        '<details id="map-legend" open role="region" aria-label="Map legend" '
+        'style="position:fixed;bottom:22px;right:10px;z-index:1000;max-width:250px;'
+        "background:rgba(255,255,255,.94);padding:4px 8px;border:1px solid #888;"
+        'border-radius:4px;font:11px/1.35 sans-serif;color:#111">'
+        '<summary style="cursor:pointer;font-weight:bold">Legend</summary>'
+        f"<div>{kinds}</div>"
+        f'<div style="margin-top:3px">{line.format("")} 1962 border (treaty line)</div>'
+        f"<div>{dashed} border uncertain: maps differ</div>"
+        '<div><span style="display:inline-block;width:22px;height:9px;'
         'background:#fdb863;border:1px dashed #b35806"></span> zone where the 1962 '
-        "line is unknown</div>"
-        '<div style="margin-top:4px"><span style="display:inline-block;width:14px;'
-        'height:14px;border-radius:50%;border:2px solid #444"></span> '
-        "claimed number (area ∝ figure; hover for who claims it)</div>"
-        "<div>→ route of a crossing (dashed: crossing point inferred)</div>"
-        "</div>"
+        "line is not known</div>"
+        '<div><span style="display:inline-block;width:11px;height:11px;'
+        'border-radius:50%;border:2px solid #444"></span> claimed number of people '
+        "(area ∝ figure; hover: who claims it)</div>"
+        "<div>▶ route of a crossing; dashed if its crossing point is inferred</div>"
+        "</details>"
     )
 
 
