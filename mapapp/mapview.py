@@ -140,9 +140,11 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
         places=_geojson(places, ["name_1962", "other", "where", "precision"]),
         labels=_geojson(
             labelled.assign(
-                # Soviet-side names to the left of their point, Chinese to the right,
-                # so the twin towns on the line (Khorgos) do not overprint each other
-                direction=np.where(labelled["state_1962"] == "USSR", "left", "right")
+                # Soviet-side names a little above their point, Chinese a little
+                # below, so the twin towns on the line (Khorgos) do not overprint.
+                # (Labels sit to the right: Leaflet places left-hand labels before
+                # its CSS has sized them, far off the point.)
+                direction=np.where(labelled["state_1962"] == "USSR", "up", "down")
             ),
             ["name_1962", "direction"],
         ),
@@ -260,9 +262,9 @@ def place_layer(base: BaseGeoJSON) -> folium.FeatureGroup:
         marker=folium.CircleMarker(radius=0, opacity=0, fill=False),
         on_each_feature=JsCode(
             "function(feature, layer) {"
-            " var left = feature.properties.direction === 'left';"
+            " var up = feature.properties.direction === 'up';"
             " layer.bindTooltip(feature.properties.name_1962, {permanent: true,"
-            " direction: left ? 'left' : 'right', offset: [left ? -5 : 5, 0],"
+            " direction: 'right', offset: [5, up ? -6 : 6],"
             " className: 'place-label'}); }"
         ),
     ).add_to(group)
