@@ -3,7 +3,7 @@
 # pytest's exit 5 (no tests collected) counts as a failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh test,build || exit 1
+bash scripts/setup.sh test,build,e2e || exit 1
 status=0
 .venv/bin/ruff check . || status=1
 .venv/bin/mapapp validate || status=1
