@@ -23,6 +23,7 @@ class Loaded:
     keys: dict[str, str]
     layers: mapview.BaseLayers
     base: mapview.BaseGeoJSON
+    drawable: mapview.EventFeatures
 
 
 @st.cache_resource(show_spinner="Loading the records and the 1962 border…")
@@ -43,13 +44,15 @@ def load() -> Loaded:
         territory=territory,
         places=located.places,
     )
+    events = mapview.event_frame(data, located.events)
     return Loaded(
         data=data,
         located=located,
-        events=mapview.event_frame(data, located.events),
+        events=events,
         keys=select.search_keys(data),
         layers=layers,
         base=mapview.base_geojson(layers),
+        drawable=mapview.event_features(events),
     )
 
 

@@ -147,8 +147,8 @@ def _sidebar(loaded: Loaded) -> Selection:
 
 
 def _map(loaded: Loaded, ids: list[str]) -> None:
+    groups = mapview.event_groups(loaded.drawable, ids, st.session_state.selected)
     shown = loaded.events.loc[ids]
-    groups = mapview.event_groups(shown, st.session_state.selected)
     groups.append(mapview.claim_symbols(mapview.claims_frame(loaded.data, shown)))
     lat, lon, zoom = st.session_state.view
     out = st_folium(
@@ -257,13 +257,26 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
             )
 
 
-def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
+@st.cache_data(show_spinner=False, max_entries=256)
+def _timeline_spec(ids: tuple[str, ...], selected: str | None, start: date, end: date):
+    """Return the timeline's Vega-Lite spec (cached: building it is the slow part)."""
+    frame = timeline.timeline_frame(load().data, list(ids), selected)
+    return timeline.timeline_chart(frame, start, end).to_dict(validate=False)
+
+
+@st.cache_data(show_spinner=False)
+def _claims_spec():
+    """Return the spec of the competing figures (the same for every session)."""
+    return timeline.claims_chart(timeline.claims_frame(load().data)).to_dict(
+        validate=False
+    )
+
+
+def _timelines(ids: list[str], sel: Selection) -> None:
     tab1, tab2 = st.tabs(["Timeline of events", "Who says how many crossed"])
     with tab1:
-        frame = timeline.timeline_frame(loaded.data, ids, st.session_state.selected)
-        chart = timeline.timeline_chart(frame, sel.start, sel.end)
-        st.altair_chart(
-            chart,
+        st.vega_lite_chart(
+            _timeline_spec(tuple(ids), st.session_state.selected, sel.start, sel.end),
             width="stretch",
             key="timeline",
             on_select=_on_timeline,
@@ -275,8 +288,7 @@ def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
             "uncertain dates. Drag across the chart to narrow the dates."
         )
     with tab2:
-        claims = timeline.claims_frame(loaded.data)
-        st.altair_chart(timeline.claims_chart(claims), width="stretch")
+        st.vega_lite_chart(_claims_spec(), width="stretch")
         st.caption(
             "Each line is one claimant's running total of people who had crossed. The "
             "figures disagree; none is shown as the true one. Hover for the scope and "
@@ -352,7 +364,7 @@ def render() -> None:
         _far_list(loaded, ids)
     with right, st.container(height=620, border=False):
         _detail(loaded, ids)
-    _timelines(loaded, ids, sel)
+    _timelines(ids, sel)
     _event_list(loaded, ids)
     lat, lon, zoom = st.session_state.view
     st.query_params.from_dict(

@@ -7,9 +7,10 @@ layers are separate feature groups (for ``st_folium(feature_group_to_add=...)``)
 
 from __future__ import annotations
 
+import functools
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import folium
@@ -19,7 +20,9 @@ import pandas as pd
 import shapely
 from branca.element import Element
 from folium.utilities import JsCode
+from jinja2 import Template
 
+from mapapp import templating
 from mapapp.model import EVENT_KINDS, Dataset
 from mapapp.style import KIND_COLOURS, KIND_LABELS
 
@@ -32,6 +35,8 @@ PLACE_LABEL_CSS = (
     "padding:0;font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff}"
     ".place-label:before{display:none}</style>"
 )
+templating.enable()
+
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}
 CENTER = (45.2, 81.6)
 ZOOM = 6
@@ -209,9 +214,21 @@ def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
         ),
     ).add_to(m)
     place_layer(base).add_to(m)
-    m.get_root().html.add_child(Element(legend_html()))
-    m.get_root().header.add_child(Element(PLACE_LABEL_CSS))
+    m.get_root().html.add_child(_static_element("legend", legend_html))
+    m.get_root().header.add_child(_static_element("labels", lambda: PLACE_LABEL_CSS))
     return m
+
+
+@functools.cache
+def _template(name: str, make: Callable[[], str]) -> Template:
+    return Template(make())
+
+
+def _static_element(name: str, make: Callable[[], str]) -> Element:
+    """Return an Element of fixed HTML whose template is compiled once per process."""
+    element = Element()
+    element._template = _template(name, make)
+    return element
 
 
 def _basemap_style(feature: dict) -> dict:
@@ -344,34 +361,74 @@ def event_frame(data: Dataset, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return out.set_index("id", drop=False)
 
 
+@dataclass(frozen=True)
+class EventFeatures:
+    """The drawable events as ready GeoJSON features (compute once, pick per rerun).
+
+    Attributes
+    ----------
+    features : dict
+        Event id to its GeoJSON feature (escaped title, human date); only events
+        located on the frontier map (not far away, not unlocated).
+    arrows : dict
+        Event id to the arrowhead features at the ends of its routes.
+    """
+
+    features: dict[str, dict]
+    arrows: dict[str, list[dict]]
+
+
+def event_features(events: gpd.GeoDataFrame) -> EventFeatures:
+    """Return the GeoJSON features of the drawable events of :func:`event_frame`."""
+    shown = events[events["located"] & ~events["far"]]
+    columns = [
+        "id",
+        "kind",
+        "title_html",
+        "date_text",
+        "crossing_inferred",
+        "geo_precision",
+        "approximate",
+    ]
+    features = {f["id"]: f for f in _geojson(shown, columns)["features"]}
+    lines = shown[shown.geom_type.isin(["LineString", "MultiLineString"])]
+    arrows: dict[str, list[dict]] = {}
+    if len(lines):
+        of, heads = arrowheads(lines.geometry.values)
+        ids = lines["id"].to_numpy()[of]
+        tips = gpd.GeoDataFrame({"id": ids}, geometry=heads, crs=4326)
+        tips.index = [f"{i}>{n}" for n, i in enumerate(ids)]
+        for feature in _geojson(tips, ["id"])["features"]:
+            arrows.setdefault(feature["properties"]["id"], []).append(feature)
+    return EventFeatures(features, arrows)
+
+
 def event_groups(
-    events: gpd.GeoDataFrame, selected: str | None = None
+    drawable: EventFeatures, ids: Iterable[str], selected: str | None = None
 ) -> list[folium.FeatureGroup]:
     """Return one feature group per kind, each holding one GeoJson layer of its events.
 
     Parameters
     ----------
-    events : GeoDataFrame
-        From :func:`event_frame`, already filtered; far and unlocated events are
-        left off the map (the app lists them).
+    drawable : EventFeatures
+        From :func:`event_features`.
+    ids : iterable of str
+        The events to draw (already filtered); ids that are not drawable (far away,
+        unlocated) are skipped: the app lists them.
     selected : str, optional
         The id of the selected event, drawn highlighted in its own group.
     """
-    shown = events[events["located"] & ~events["far"]]
+    chosen = [drawable.features[i] for i in ids if i in drawable.features]
     groups = []
     for kind in EVENT_KINDS:
-        rows = shown[shown["kind"] == kind]
+        rows = [f for f in chosen if f["properties"]["kind"] == kind]
         group = folium.FeatureGroup(name=f"{KIND_LABELS[kind]} ({len(rows)})")
-        if len(rows):
+        if rows:
             _event_geojson(rows, KIND_COLOURS[kind]).add_to(group)
-            lines = rows[rows.geom_type.isin(["LineString", "MultiLineString"])]
-            if len(lines):
-                of, heads = arrowheads(lines.geometry.values)
-                tips = gpd.GeoDataFrame(
-                    {"id": lines["id"].to_numpy()[of]}, geometry=heads, crs=4326
-                ).set_index("id", drop=False)
+            tips = [t for f in rows for t in drawable.arrows.get(f["id"], [])]
+            if tips:
                 folium.GeoJson(
-                    _geojson(tips, ["id"]),
+                    {"type": "FeatureCollection", "features": tips},
                     style_function=lambda f, c=KIND_COLOURS[kind]: {
                         "color": c,
                         "weight": 1,
@@ -381,10 +438,10 @@ def event_groups(
                     control=False,
                 ).add_to(group)
         groups.append(group)
-    if selected and selected in shown.index:
+    if selected and selected in drawable.features:
         group = folium.FeatureGroup(name="Selected event", control=False)
         folium.GeoJson(
-            _geojson(shown.loc[[selected]], ["id", "title_html", "date_text"]),
+            {"type": "FeatureCollection", "features": [drawable.features[selected]]},
             style_function=lambda f: {"color": "#000000", "weight": 7, "opacity": 0.35},
             marker=folium.CircleMarker(
                 radius=12, color="#000000", weight=3, fill=False
@@ -395,20 +452,9 @@ def event_groups(
     return groups
 
 
-def _event_geojson(rows: gpd.GeoDataFrame, colour: str) -> folium.GeoJson:
+def _event_geojson(rows: list[dict], colour: str) -> folium.GeoJson:
     return folium.GeoJson(
-        _geojson(
-            rows,
-            [
-                "id",
-                "kind",
-                "title_html",
-                "date_text",
-                "crossing_inferred",
-                "geo_precision",
-                "approximate",
-            ],
-        ),
+        {"type": "FeatureCollection", "features": rows},
         style_function=lambda f: {
             "color": colour,
             "weight": 3,
