@@ -1,0 +1,96 @@
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from shapely.geometry import LineString, Point, box
+
+from mapapp import mapview, templating
+from mapapp.model import Dataset, Event
+
+
+def events_frame():
+    ev = [
+        Event(
+            id="walk",
+            title="<b>Walk</b>",
+            summary="s",
+            kind="crossing",
+            when="1962-04-22",
+            sources=[{"source": "a"}],
+        ),
+        Event(
+            id="talk",
+            title="Talk",
+            summary="s",
+            kind="diplomacy",
+            when="1962-04~",
+            sources=[{"source": "a"}],
+        ),
+        Event(
+            id="far",
+            title="Far",
+            summary="s",
+            kind="diplomacy",
+            when="1962",
+            sources=[{"source": "a"}],
+        ),
+    ]
+    located = gpd.GeoDataFrame(
+        {
+            "id": ["walk", "talk", "far"],
+            "kind": ["crossing", "diplomacy", "diplomacy"],
+            "geo_precision": ["exact"] * 3,
+            "crossing_inferred": [True, False, False],
+            "far": [False, False, True],
+            "place_ids": ["a|b", "a", "c"],
+            "located": [True, True, True],
+        },
+        geometry=[LineString([(0, 0), (1, 0)]), Point(0.5, 0.5), Point(50, 50)],
+        crs=4326,
+    )
+    return mapview.event_frame(Dataset(events=tuple(ev)), located)
+
+
+def test_event_frame_escapes_titles_and_writes_dates():
+    frame = events_frame()
+    assert frame.loc["walk", "title_html"] == "&lt;b&gt;Walk&lt;/b&gt;"
+    assert frame.loc["walk", "date_text"] == "22 April 1962"
+    assert frame.loc["talk", "approximate"]
+
+
+def test_event_groups_one_layer_per_kind_far_events_left_out():
+    drawable = mapview.event_features(events_frame())
+    assert set(drawable.features) == {"walk", "talk"}
+    assert len(drawable.arrows["walk"]) == 1
+    groups = mapview.event_groups(drawable, ["walk", "talk", "far"], selected="talk")
+    names = [g.layer_name for g in groups]
+    assert names[:2] == ["Crossings (1)", "Diplomacy (1)"]
+    assert names[-1] == "Selected event"
+    assert len(groups) == 8  # seven kinds and the selection
+
+
+def test_arrowhead_points_along_the_last_segment():
+    of, heads = mapview.arrowheads(np.array([LineString([(0, 0), (1, 0)])]), 0.1)
+    assert of.tolist() == [0]
+    tip = shapely.get_coordinates(heads[0])
+    assert tuple(tip[0]) == (1.0, 0.0)
+    assert tip[1][0] == pytest.approx(0.9) and tip[2][0] == pytest.approx(0.9)
+
+
+def test_for_display_rounds_and_simplifies():
+    frame = gpd.GeoDataFrame(geometry=[box(0.123456789, 0, 1, 1)], crs=4326)
+    out = mapview.for_display(frame, tolerance=0.001, decimals=3)
+    assert shapely.get_coordinates(out.geometry.values)[:, 0].min() == pytest.approx(
+        0.123
+    )
+
+
+def test_templates_compile_once():
+    templating.enable()
+    before = templating.cache_info().hits
+    from jinja2 import Template
+
+    Template("{{ x }} same")
+    Template("{{ x }} same")
+    assert templating.cache_info().hits == before + 1
+    assert Template("{{ x }}!").render(x=1) == "1!"

@@ -1,0 +1,83 @@
+from datetime import date
+
+from mapapp import timeline
+from mapapp.model import Dataset, Event, Source
+
+
+def data():
+    src = {"s": Source(id="s", title="S", kind="primary", grade="A", summary="x")}
+    claims = [
+        {
+            "quantity": "people",
+            "value": 10000,
+            "approximate": True,
+            "as_of": "1962-04-24",
+            "scope": "to 24 April",
+            "claimant": "Soviet government",
+            "source": "s",
+        },
+        {
+            "quantity": "people",
+            "value": 60000,
+            "as_of": "1962",
+            "scope": "all 1962",
+            "claimant": "Kraus 2019",
+            "source": "s",
+        },
+        {
+            "quantity": "people",
+            "value": 6000,
+            "scope": "one day",
+            "claimant": "Soviet government",
+            "source": "s",
+        },
+    ]
+    evs = (
+        Event(
+            id="a",
+            title="A",
+            summary="s",
+            kind="crossing",
+            when="1962-04",
+            claims=claims,
+            sources=[{"source": "s"}],
+        ),
+        Event(
+            id="b",
+            title="B",
+            summary="s",
+            kind="unrest",
+            when="1962-05-29?",
+            sources=[{"source": "s"}],
+        ),
+    )
+    return Dataset(events=evs, sources=src)
+
+
+def test_timeline_frame_spans_what_a_date_may_mean():
+    frame = timeline.timeline_frame(data(), ["a", "b"], selected="b").set_index("id")
+    assert frame.loc["a", "start"].date() == date(1962, 4, 1)
+    assert frame.loc["a", "end"].date() == date(1962, 5, 1)  # exclusive end
+    assert frame.loc["b", "certainty"] == "approximate or uncertain"
+    assert frame.loc["b", "selected"] and not frame.loc["a", "selected"]
+
+
+def test_timeline_chart_has_window_and_pick_selections():
+    frame = timeline.timeline_frame(data(), ["a", "b"])
+    spec = timeline.timeline_chart(
+        frame, date(1962, 1, 1), date(1962, 12, 31)
+    ).to_dict()
+    params = spec.get("params", []) + [
+        p for layer in spec["layer"] for p in layer.get("params", [])
+    ]
+    names = {p["name"] for p in params}
+    assert names == {timeline.WINDOW, timeline.PICK}
+
+
+def test_claims_frame_keeps_running_totals_only():
+    frame = timeline.claims_frame(data())
+    assert frame["value"].tolist() == [10000, 60000]
+    assert frame["total"].tolist() == [False, True]
+    assert frame.loc[0, "figure"] == "~10,000"
+    spec = timeline.claims_chart(frame).to_dict()
+    assert spec["layer"][0]["mark"]["type"] == "line"
