@@ -368,13 +368,14 @@ class EventFeatures:
     Attributes
     ----------
     features : dict
-        Event id to its GeoJSON feature (escaped title, human date); only events
-        located on the frontier map (not far away, not unlocated).
+        Event id to its GeoJSON features (escaped title, human date): one, or one
+        per point of a multi-site event (feature ids ``ID``, ``ID@1``, …); only
+        events located on the frontier map (not far away, not unlocated).
     arrows : dict
         Event id to the arrowhead features at the ends of its routes.
     """
 
-    features: dict[str, dict]
+    features: dict[str, list[dict]]
     arrows: dict[str, list[dict]]
 
 
@@ -390,7 +391,18 @@ def event_features(events: gpd.GeoDataFrame) -> EventFeatures:
         "geo_precision",
         "approximate",
     ]
-    features = {f["id"]: f for f in _geojson(shown, columns)["features"]}
+    # MultiPoints are drawn as separate points: Leaflet 1.9.3 fails ("getElement is
+    # not a function") binding a tooltip to a GeoJSON layer holding nested groups.
+    parts = shown.explode(index_parts=False)
+    first = ~parts.index.duplicated()
+    part_no = parts.groupby(level=0).cumcount().to_numpy()
+    parts.index = [
+        i if keep else f"{i}@{n}"
+        for i, keep, n in zip(parts.index, first, part_no, strict=True)
+    ]
+    features: dict[str, list[dict]] = {}
+    for feature in _geojson(parts, columns)["features"]:
+        features.setdefault(feature["properties"]["id"], []).append(feature)
     lines = shown[shown.geom_type.isin(["LineString", "MultiLineString"])]
     arrows: dict[str, list[dict]] = {}
     if len(lines):
@@ -418,14 +430,15 @@ def event_groups(
     selected : str, optional
         The id of the selected event, drawn highlighted in its own group.
     """
-    chosen = [drawable.features[i] for i in ids if i in drawable.features]
+    chosen = [f for i in ids for f in drawable.features.get(i, [])]
     groups = []
     for kind in EVENT_KINDS:
         rows = [f for f in chosen if f["properties"]["kind"] == kind]
         group = folium.FeatureGroup(name=f"{KIND_LABELS[kind]} ({len(rows)})")
         if rows:
             _event_geojson(rows, KIND_COLOURS[kind]).add_to(group)
-            tips = [t for f in rows for t in drawable.arrows.get(f["id"], [])]
+            event_ids = dict.fromkeys(f["properties"]["id"] for f in rows)
+            tips = [t for i in event_ids for t in drawable.arrows.get(i, [])]
             if tips:
                 folium.GeoJson(
                     {"type": "FeatureCollection", "features": tips},
@@ -441,7 +454,7 @@ def event_groups(
     if selected and selected in drawable.features:
         group = folium.FeatureGroup(name="Selected event", control=False)
         folium.GeoJson(
-            {"type": "FeatureCollection", "features": [drawable.features[selected]]},
+            {"type": "FeatureCollection", "features": drawable.features[selected]},
             style_function=lambda f: {"color": "#000000", "weight": 7, "opacity": 0.35},
             marker=folium.CircleMarker(
                 radius=12, color="#000000", weight=3, fill=False
