@@ -5,13 +5,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
+import geopandas as gpd
 
-from mapapp import geocode, io, validate
-from mapapp.errors import MapAppError
+from mapapp import export, geocode, gpkg, io, lpf, meta, validate
+from mapapp.dates import parse_edtf
+from mapapp.errors import EDTFError, MapAppError
+from mapapp.model import EVENT_KINDS, Dataset
 from mapapp.schema import schemas
+from mapapp.select import Selection, select
+
+FORMATS = ("geojson", "csv", "gpkg", "lpf")
 
 
 @click.group()
@@ -109,3 +116,143 @@ def geodata_build(check: bool) -> None:
         )
     args = [sys.executable, str(script), *(["--check"] if check else [])]
     sys.exit(subprocess.run(args, check=False).returncode)
+
+
+def _edtf_bound(
+    ctx: click.Context, param: click.Parameter, value: str | None
+) -> date | None:
+    """Parse --from/--to as EDTF: --from means its first day, --to its last."""
+    if value is None:
+        return None
+    try:
+        when = parse_edtf(value)
+    except EDTFError as exc:
+        raise click.BadParameter(str(exc)) from None
+    return when.earliest if param.name == "start" else when.latest
+
+
+@cli.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True)
+@click.option(
+    "--from",
+    "start",
+    metavar="DATE",
+    callback=_edtf_bound,
+    help="Keep events that may have happened on or after this EDTF date.",
+)
+@click.option(
+    "--to",
+    "end",
+    metavar="DATE",
+    callback=_edtf_bound,
+    help="Keep events that may have happened on or before this EDTF date.",
+)
+@click.option(
+    "--kind", "kinds", multiple=True, type=click.Choice(EVENT_KINDS), help="Repeatable."
+)
+@click.option(
+    "--events",
+    "event_files",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="CSV, GeoJSON or YAML event files or folders (repeatable). Together they "
+    "REPLACE the bundled events; add `--events events` to keep those too.",
+)
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    required=True,
+    help="File to write, or - for standard output (not for gpkg).",
+)
+@click.option(
+    "--base-uri",
+    default=lpf.BASE_URI,
+    show_default=True,
+    help="lpf only: prefix of each place's @id (where the gazetteer is published).",
+)
+def export_cmd(
+    fmt: str,
+    start: date | None,
+    end: date | None,
+    kinds: tuple[str, ...],
+    event_files: tuple[Path, ...],
+    out: str,
+    base_uri: str,
+) -> None:
+    """Export events as GeoJSON, CSV or GeoPackage, or the gazetteer as LPF.
+
+    The data is checked first: if it has any problem, nothing is written. Files are
+    written atomically: a failed export leaves no file behind. LPF holds the whole
+    gazetteer, or with --from/--to/--kind the places the selected events name.
+    """
+    if out == "-" and fmt == "gpkg":
+        raise click.UsageError("a GeoPackage cannot go to standard output; use -o FILE")
+    filters = {
+        "from": start.isoformat() if start else None,
+        "to": end.isoformat() if end else None,
+        "kinds": list(kinds),
+        "events": [str(p) for p in event_files] or "bundled",
+    }
+    try:
+        data, located, border = _checked(event_files)
+        ids = select(data, Selection(start=start, end=end, kinds=kinds))
+        metadata = meta.metadata({**filters, "events_selected": len(ids)})
+        table = export.event_table(data, located, ids)
+        if fmt == "gpkg":
+            zones = io.read_layer(
+                io.data_root() / "geodata" / "uncertain_zones.geojson"
+            )
+            layers = gpkg.layers(table, data, located.places, border, zones, metadata)
+            io.write_gpkg(Path(out), layers)
+        elif out == "-":
+            click.echo(_text(fmt, data, table, metadata, base_uri, filters), nl=False)
+        else:
+            text = _text(fmt, data, table, metadata, base_uri, filters)
+            io.write_atomic(Path(out), text)
+    except MapAppError as exc:  # the one place the CLI turns errors into messages
+        raise click.ClickException(str(exc)) from None
+    if out != "-":
+        click.echo(f"wrote {out} ({fmt}; {len(ids)} events selected)", err=True)
+
+
+def _checked(
+    event_files: tuple[Path, ...],
+) -> tuple[Dataset, geocode.GeocodeResult, gpd.GeoDataFrame]:
+    """Read, check and geocode the data; print every problem and stop if any."""
+    data, problems = io.read_dataset(event_files)
+    problems += validate.check(data)
+    border, territory = io.read_frontier()
+    located = geocode.geocode(data, geocode.Frontier(border, territory))
+    problems += geocode.problems(located, data)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(problems)} problem(s) in the data; nothing was exported "
+            f"(`mapapp validate` lists them too)"
+        )
+    return data, located, border
+
+
+def _text(
+    fmt: str,
+    data: Dataset,
+    table: gpd.GeoDataFrame,
+    metadata: dict[str, object],
+    base_uri: str,
+    filters: dict[str, object],
+) -> str:
+    """Return the text of a text export format."""
+    if fmt == "geojson":
+        return export.geojson_text(table, metadata)
+    if fmt == "csv":
+        return export.csv_text(table)
+    filtered = bool(filters["from"] or filters["to"] or filters["kinds"])
+    used = {pid for text in table["place_ids"] for pid in text.split("|") if pid}
+    places = [
+        p
+        for p in data.places.values()
+        if not export.is_adhoc(p) and (not filtered or p.id in used)
+    ]
+    return lpf.text(lpf.collection(places, metadata, base_uri))

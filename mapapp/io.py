@@ -9,17 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Sequence
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import geopandas as gpd
+import pandas as pd
 import pyogrio
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from mapapp.errors import DataError, Problem
+from mapapp.errors import DataError, ExportError, Problem
 from mapapp.model import Dataset, Event, Place, Source
+
+if TYPE_CHECKING:
+    from mapapp.importer import ImportResult
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BYTES = 50 * 1024 * 1024
@@ -485,9 +490,16 @@ def bundled_paths(root: Path) -> dict[str, list[Path]]:
 
 
 def classify(path: Path) -> str:
-    """Tell whether a given file holds events, sources or places."""
-    if path.suffix.lower() in (".geojson", ".json"):
-        return "places"
+    """Tell whether a given file holds events, sources, places or imported events.
+
+    ``imports`` are researchers' events in CSV, or GeoJSON whose first feature has a
+    ``when`` property (the event export's format); other GeoJSON holds places.
+    """
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        return "imports"
+    if suffix in (".geojson", ".json"):
+        return "imports" if _holds_events(path) else "places"
     if path.parent.name == "sources":
         return "sources"
     return "events"
@@ -519,6 +531,9 @@ def read_dataset(
     given: dict[str, list[Path]] = {}
     for path in _expand(paths):
         given.setdefault(classify(path), []).append(path)
+    imports = given.pop("imports", [])
+    if imports and "events" not in given:
+        chosen["events"] = []  # imported events replace the bundled ones
     chosen.update(given)
     events, p1 = read_records(chosen["events"], Event, root)
     sources, p2 = read_records(chosen["sources"], Source, root)
@@ -529,8 +544,104 @@ def read_dataset(
         places += found
         p3 += problems
     texts, p4 = read_source_texts(sources, root)
+    p5 = _read_imports(imports, events, sources, places, texts, root)
     dataset = Dataset.from_located(events, sources, places, texts)
-    return dataset, [*p1, *p2, *p3, *p4]
+    return dataset, [*p1, *p2, *p3, *p4, *p5]
+
+
+def _holds_events(path: Path) -> bool:
+    """Tell an event FeatureCollection (features with ``when``) from a gazetteer."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return False
+        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False  # read_places reports it
+    features = doc.get("features") if isinstance(doc, dict) else None
+    first = features[0] if isinstance(features, list) and features else None
+    props = first.get("properties") if isinstance(first, dict) else None
+    return isinstance(props, dict) and "when" in props
+
+
+def read_bytes(path: Path, label: str | None = None) -> bytes:
+    """Read a file of at most :data:`MAX_BYTES` (checked before reading).
+
+    Raises
+    ------
+    DataError
+        When the file is missing or too large.
+    """
+    label = label or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise DataError([_too_large(label, size)])
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataError(
+            [Problem(label, None, None, None, f"cannot read: {exc.strerror}")]
+        ) from None
+
+
+def read_import(
+    path: Path, base: Dataset, territory: gpd.GeoDataFrame, root: Path | None = None
+) -> ImportResult:
+    """Read researchers' events from a CSV or GeoJSON file.
+
+    Parameters
+    ----------
+    path : Path
+    base : Dataset
+        The sources and places the rows may cite.
+    territory : GeoDataFrame
+        The 1962 territory, for the state of points given by coordinates.
+    root : Path, optional
+        Paths in messages are shown relative to this folder.
+
+    Returns
+    -------
+    ImportResult
+        Accepted records and the problems of rejected rows.
+
+    Raises
+    ------
+    DataError
+        When the file is missing, over 50 MB or not UTF-8.
+    """
+    from mapapp.importer import import_events  # importer builds on this module
+
+    label = _label(path, root or data_root())
+    return import_events(read_bytes(path, label), label, base, territory)
+
+
+def _read_imports(
+    paths: Sequence[Path],
+    events: list[tuple[Event, str, dict[str, int]]],
+    sources: list[tuple[Source, str, dict[str, int]]],
+    places: list[tuple[Place, str, dict[str, int]]],
+    texts: dict[str, str],
+    root: Path,
+) -> list[Problem]:
+    """Import event files into the record lists (in place); return the problems."""
+    if not paths:
+        return []
+    try:
+        territory = read_layer(root / "geodata" / "territory_1962.geojson", root)
+    except DataError as exc:
+        return exc.problems
+    problems: list[Problem] = []
+    for path in paths:
+        base = Dataset.from_located([], sources, places, texts)
+        try:
+            result = read_import(path, base, territory, root)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        events += result.events
+        sources += result.sources
+        places += result.places
+        problems += result.problems
+    return problems
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
@@ -617,3 +728,48 @@ def read_frontier(
         read_layer(geodata / "border_1962.geojson", root),
         read_layer(geodata / "territory_1962.geojson", root),
     )
+
+
+def write_gpkg(path: Path, layers: Mapping[str, pd.DataFrame]) -> None:
+    """Write layers to a GeoPackage atomically: complete, or not there at all.
+
+    Every layer goes into a temporary GeoPackage in the target's folder, which is
+    renamed over the target once all are written; on any failure it is removed.
+    Frames without geometry become attribute tables.
+
+    Raises
+    ------
+    ExportError
+        When GDAL cannot write a layer (nothing is left behind).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp.gpkg")
+    leftovers = [
+        tmp,
+        *(tmp.with_name(tmp.name + x) for x in ("-wal", "-shm", "-journal")),
+    ]
+    try:
+        for p in leftovers:
+            p.unlink(missing_ok=True)
+        for name, frame in layers.items():
+            try:
+                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+            except (
+                pyogrio.errors.DataSourceError,
+                pyogrio.errors.DataLayerError,
+                pyogrio.errors.FieldError,
+                pyogrio.errors.GeometryError,
+            ) as exc:
+                raise ExportError(f"cannot write layer {name!r}: {exc}") from None
+        os.replace(tmp, path)
+    finally:
+        for p in leftovers:
+            p.unlink(missing_ok=True)
+
+
+def gpkg_bytes(layers: Mapping[str, pd.DataFrame]) -> bytes:
+    """Return a GeoPackage of the layers as bytes (for a download button)."""
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / "export.gpkg"
+        write_gpkg(target, layers)
+        return target.read_bytes()

@@ -1,0 +1,180 @@
+"""The text form of the flat export and import columns, written and read in one place.
+
+The export writes these cells and the import reads them back, so both sides use the
+functions here:
+
+- ``place``: ``role:place`` references joined by ``|``, e.g.
+  ``origin:tacheng|crossing:baketu``; a route other than 1 is written after the role,
+  ``origin@2:tacheng``. On import the role may be left out (it is then ``site``) and
+  the place may be any name variant.
+- ``people``: ``6000``, a range ``5000-6000``, or approximate ``~6000``; the export
+  joins the figures of all ``people`` claims by ``|`` and ``claimant`` their
+  claimants in the same order.
+- ``source``: source ids, or a full citation in words, joined by ``|``. A citation in
+  words becomes a source of its own, ``cited-`` and a hash of the words.
+- Spreadsheet formula injection: a cell starting with ``=``, ``+``, ``-``, ``@``, a
+  tab or a carriage return gets a leading ``'`` (so does a cell that already starts
+  with ``'`` followed by one of those or by another ``'``); :func:`restore` removes
+  exactly that ``'``. Plain numbers such as ``-12.5`` are left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mapapp.model import PLACE_ROLES, Citation, Claim, PlaceRef, Source
+
+SEP = "|"
+FORMULA_START = frozenset("=+-@\t\r")
+FREE_TEXT_PREFIX = "cited-"
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_ROLE = re.compile(r"^([a-z]+)(?:@(\d+))?:(.*)$", re.DOTALL)
+_FIGURE = re.compile(
+    r"^(?P<approx>~)?\s*(?P<a>\d+(?:,\d{3})*(?:\.\d+)?)"
+    r"(?:\s*[-–]\s*(?P<b>\d+(?:,\d{3})*(?:\.\d+)?))?$"
+)
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FIGURE_FORMS = "a number such as 6000, a range 5000-6000 or approximate ~6000"
+
+
+def neutralise(cell: str) -> str:
+    """Return a cell a spreadsheet will not run as a formula (see module notes)."""
+    if not cell or _NUMBER.match(cell):
+        return cell
+    if cell[0] in FORMULA_START or (
+        cell[0] == "'"
+        and len(cell) > 1
+        and (cell[1] in FORMULA_START or cell[1] == "'")
+    ):
+        return "'" + cell
+    return cell
+
+
+def restore(cell: str) -> str:
+    """Undo :func:`neutralise` exactly."""
+    if (
+        len(cell) > 1
+        and cell[0] == "'"
+        and (cell[1] in FORMULA_START or cell[1] == "'")
+    ):
+        return cell[1:]
+    return cell
+
+
+def split(cell: str) -> list[str]:
+    """Split a ``|``-joined cell into its stripped, non-empty parts."""
+    return [part.strip() for part in cell.split(SEP) if part.strip()]
+
+
+def number(value: float) -> str:
+    """Write a number the shortest way that reads back the same: 6000, 0.5."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+# --- places ----------------------------------------------------------------------
+
+
+def place_cell(refs: Sequence[PlaceRef]) -> str:
+    """Write place references as ``role[@route]:place`` joined by ``|``."""
+    out = []
+    for ref in refs:
+        role = ref.role if ref.route == 1 else f"{ref.role}@{ref.route}"
+        out.append(f"{role}:{ref.place}")
+    return SEP.join(out)
+
+
+def parse_place(token: str) -> dict[str, Any]:
+    """Read one place reference: ``[role[@route]:]place``.
+
+    Returns
+    -------
+    dict
+        ``place``, ``role`` (``site`` when none is given) and ``route``, not yet
+        validated: an unknown role is returned as written for the model to reject.
+    """
+    match = _ROLE.match(token)
+    if not match:
+        return {"place": token, "role": "site", "route": 1}
+    role, route, place = match.groups()
+    return {"place": place.strip(), "role": role, "route": int(route or 1)}
+
+
+def role_problem(ref: Mapping[str, Any], token: str) -> str | None:
+    """Return what is wrong with a parsed reference's role or place, if anything."""
+    if ref["role"] not in PLACE_ROLES:
+        allowed = ", ".join(PLACE_ROLES)
+        return f"unknown role (got {ref['role']!r} in {token!r}; expected {allowed})"
+    if not ref["place"]:
+        return f"no place after the role (got {token!r}; expected e.g. origin:tacheng)"
+    return None
+
+
+# --- figures ---------------------------------------------------------------------
+
+
+def figure_cell(claim: Claim) -> str:
+    """Write a claim's number as the ``people`` column does: ``~6000``, ``5-6``."""
+    if claim.value is not None:
+        text = number(claim.value)
+    else:
+        assert claim.low is not None and claim.high is not None
+        text = f"{number(claim.low)}-{number(claim.high)}"
+    return f"~{text}" if claim.approximate else text
+
+
+def parse_figure(text: str) -> dict[str, Any]:
+    """Read a ``people`` figure into Claim fields (``value`` or ``low``/``high``).
+
+    Raises
+    ------
+    ValueError
+        When the text is none of the allowed forms.
+    """
+    match = _FIGURE.match(text.strip())
+    if not match:
+        raise ValueError(
+            f"not a number of people (got {text!r}; expected {FIGURE_FORMS})"
+        )
+    a, b = (float(x.replace(",", "")) if x else None for x in match.group("a", "b"))
+    fields: dict[str, Any] = {"value": a} if b is None else {"low": a, "high": b}
+    return {**fields, "approximate": bool(match.group("approx"))}
+
+
+def people_cells(claims: Sequence[Claim]) -> tuple[str, str]:
+    """Return the ``people`` and ``claimant`` cells of an event's claims."""
+    people = [c for c in claims if c.quantity == "people"]
+    return (
+        SEP.join(figure_cell(c) for c in people),
+        SEP.join(c.claimant for c in people),
+    )
+
+
+# --- sources ---------------------------------------------------------------------
+
+
+def free_text_id(text: str) -> str:
+    """Return the id of the source made from a citation in words."""
+    digest = hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
+    return f"{FREE_TEXT_PREFIX}{digest[:10]}"
+
+
+def is_free_text(source: Source) -> bool:
+    """Return whether a source was made from a citation in words."""
+    return source.id == free_text_id(source.title)
+
+
+def looks_like_id(token: str) -> bool:
+    """Return whether a ``source`` entry is written like an id (else: words)."""
+    return bool(_SLUG.match(token))
+
+
+def source_cell(citations: Sequence[Citation], sources: Mapping[str, Source]) -> str:
+    """Write the sources an event cites: ids, or the words of free-text citations."""
+    out = []
+    for cite in citations:
+        source = sources.get(cite.source)
+        out.append(source.title if source and is_free_text(source) else cite.source)
+    return SEP.join(out)

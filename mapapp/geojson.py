@@ -1,0 +1,170 @@
+"""An RFC 7946 GeoJSON writer that controls every rule itself (no GDAL).
+
+- positions are ``[longitude, latitude]`` in WGS 84, rounded to 7 decimals;
+- no ``crs`` member; exterior rings counter-clockwise, holes clockwise;
+- each Feature's ``id`` is the id column; a ``bbox`` on the collection and on every
+  feature with a geometry; ``"geometry": null`` for a feature without one;
+- foreign members (e.g. ``metadata``) on the collection; list and dict values stay
+  arrays and objects in ``properties``.
+
+Geometries are rounded, oriented and written by shapely in one vectorised call each;
+properties are encoded column by column, each distinct value once. One feature is
+written per line, after a first line that opens the collection.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from mapapp.errors import ExportError
+
+DECIMALS = 7
+MEDIA_TYPE = "application/geo+json"
+
+
+_encode_str = json.encoder.encode_basestring  # C implementation: "..." with escapes
+_LITERALS = {True: "true", False: "false"}
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def plain(value: Any) -> Any:
+    """Return a JSON-ready Python value: numpy scalars unwrapped, NaN/inf to None."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
+
+
+def encode_value(value: Any) -> str:
+    """Return one property value as JSON text (NaN and missing values are null)."""
+    if isinstance(value, str):
+        return _encode_str(value)
+    if value is None:
+        return "null"
+    if isinstance(value, bool | np.bool_):
+        return _LITERALS[bool(value)]
+    return _dumps(plain(value))
+
+
+def encode_column(values: pd.Series, raw: bool = False) -> list[str]:
+    """Return the JSON text of each value of a column.
+
+    Parameters
+    ----------
+    values : Series
+    raw : bool
+        The values are JSON text already (e.g. ``claims``): written as they are,
+        so arrays stay arrays; missing values become null.
+    """
+    array = values.to_numpy(dtype=object)
+    if raw:
+        return ["null" if v is None or v != v else v for v in array]
+    kind = pd.api.types.infer_dtype(array, skipna=False)
+    if kind == "string":
+        return [_encode_str(v) for v in array]
+    if kind == "boolean":
+        return ["true" if v else "false" for v in array]
+    return [encode_value(v) for v in array]
+
+
+def prepare(geometry: gpd.GeoSeries) -> np.ndarray:
+    """Return geometries in WGS 84, rings oriented, coordinates rounded (vectorised)."""
+    if geometry.crs is None:
+        raise ExportError("the layer has no CRS; expected EPSG:4326 coordinates")
+    if not geometry.crs.equals("EPSG:4326"):
+        geometry = geometry.to_crs("EPSG:4326")
+    geoms = geometry.to_numpy()
+    polygonal = np.isin(shapely.get_type_id(geoms), (3, 6, 7))  # (Multi)Polygon, GC
+    if polygonal.any():
+        geoms = geoms.copy()
+        geoms[polygonal] = shapely.orient_polygons(geoms[polygonal], exterior_cw=False)
+    return shapely.transform(geoms, lambda xy: np.round(xy, DECIMALS))
+
+
+def _bboxes(bounds: np.ndarray) -> list[str]:
+    """Return ``[w,s,e,n]`` text per row, formatted by one C-level json call."""
+    if not len(bounds):
+        return []
+    text = json.dumps(np.round(bounds, DECIMALS).tolist(), separators=(",", ":"))
+    return ["[" + part + "]" for part in text[2:-2].split("],[")]
+
+
+def feature_collection(
+    frame: gpd.GeoDataFrame,
+    properties: Sequence[str],
+    id_column: str = "id",
+    foreign: Mapping[str, Any] | None = None,
+    raw: Collection[str] = (),
+) -> str:
+    """Return a FeatureCollection as RFC 7946 GeoJSON text.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        One row per feature; reprojected to WGS 84 when it is in another CRS.
+    properties : sequence of str
+        The columns to write in ``properties``, in this order.
+    id_column : str
+        The column whose value is each Feature's ``id``.
+    foreign : mapping, optional
+        Foreign members of the collection, e.g. ``{"metadata": {...}}``.
+    raw : collection of str
+        Columns holding JSON text to embed as it is (arrays stay arrays).
+
+    Returns
+    -------
+    str
+        The document, one feature per line, ending with a newline.
+    """
+    geoms = prepare(frame.geometry)
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    geometry = np.full(len(geoms), "null", dtype=object)
+    geometry[~missing] = shapely.to_geojson(geoms[~missing])
+    bounds = shapely.bounds(geoms[~missing])
+    boxes = np.full(len(geoms), "", dtype=object)
+    boxes[~missing] = [',"bbox":' + box for box in _bboxes(bounds)]
+    keys = [
+        _encode_str(name).replace("{", "{{").replace("}", "}}") for name in properties
+    ]
+    template = (
+        '{{"type":"Feature","id":{}{},"geometry":{},"properties":{{'
+        + ",".join(f"{key}:{{}}" for key in keys)
+        + "}}}}"
+    )
+    columns = [encode_column(frame[name], raw=name in raw) for name in properties]
+    ids = encode_column(frame[id_column])
+    features = [
+        template.format(*row)
+        for row in zip(ids, boxes, geometry, *columns, strict=True)
+    ]
+    head = ['"type":"FeatureCollection"']
+    head += [f"{_dumps(k)}:{_dumps(plain(v))}" for k, v in (foreign or {}).items()]
+    if len(bounds):
+        total = [*bounds[:, :2].min(axis=0), *bounds[:, 2:].max(axis=0)]
+        head.append('"bbox":' + _bboxes(np.array([total]))[0])
+    opening = "{" + ",".join(head) + ',"features":[\n'
+    if not features:
+        return opening + "]}\n"
+    features[0] = opening + features[0]
+    features[-1] += "\n]}\n"
+    return ",\n".join(features)  # the only copy of the whole text

@@ -1,0 +1,276 @@
+"""Researchers' own events from CSV or GeoJSON, checked row by row.
+
+The minimal CSV header is ``id,title,kind,when,place,lon,lat,summary,people,claimant,
+source``; the CSV and GeoJSON that :mod:`mapapp.export` writes are supersets and
+come back with nothing lost. Cell syntax is in :mod:`mapapp.cells`. Rules:
+
+- ``place``: gazetteer ids or any name variant, ``|``-separated, each optionally
+  ``role:``-prefixed (``site`` when not). When ``place`` is given, ``lon``/``lat``
+  are not used (the export writes the representative point there for GIS tools).
+- Empty ``place`` with ``lon``/``lat`` (or a GeoJSON Point): the event gets an
+  *ad-hoc place* ``point-<event id>`` of precision ``exact``, ``coord_source``
+  ``imported file <file>, row <line>``, kind ``village`` (the gazetteer has no
+  neutral kind), and the 1962 state of the territory polygon it lies in (outside
+  the PRC and USSR polygons: the nearest of them). Its name is the coordinate.
+- ``source``: known source ids, or citations in words. A word citation becomes a
+  source ``cited-<hash>``, kind ``popular``, grade ``D`` (unverified until someone
+  catalogues it), so claims citing it are marked ``unverified``. An unknown entry
+  written like an id (``kraus-2091``) is rejected as an unknown source.
+- ``people`` with ``claimant`` make a ``people`` claim citing the row's first source
+  with scope ``not stated in the imported row``.
+- When a row has ``claims``/``sources`` arrays (as the export writes), they are the
+  record and ``people``/``claimant``/``source`` must match them (or be empty).
+  The other export columns (``date_*``, ``place_ids``, ``geo_precision``, ``wkt``,
+  …) are derived and ignored.
+
+Rejected rows come back as :class:`~mapapp.errors.Problem` (file, CSV line, record
+id, column, message); accepted rows as records ready for geocoding. The row checks
+are in :mod:`mapapp.rows`, points in :mod:`mapapp.adhoc`, and the quick building of
+records in :mod:`mapapp.fastevent`.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import json
+from collections.abc import Mapping
+from io import StringIO
+from typing import Any
+
+import geopandas as gpd
+
+from mapapp import cells
+from mapapp.errors import Problem
+from mapapp.export import CSV_COLUMNS
+from mapapp.io import decode
+from mapapp.model import Dataset
+from mapapp.rows import ImportResult, LocatedRecord, Row, RowChecker
+
+HEADER = (
+    "id",
+    "title",
+    "kind",
+    "when",
+    "place",
+    "lon",
+    "lat",
+    "summary",
+    "people",
+    "claimant",
+    "source",
+)
+REQUIRED = ("id", "title", "kind", "when", "summary")
+KNOWN = frozenset(CSV_COLUMNS) | frozenset(HEADER)
+
+
+def import_events(
+    data: bytes, label: str, base: Dataset, territory: gpd.GeoDataFrame
+) -> ImportResult:
+    """Read events from CSV or GeoJSON bytes and check every row.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's content (at most :data:`mapapp.io.MAX_BYTES`, UTF-8).
+    label : str
+        The file as named in messages; ``.csv`` is read as CSV, ``.geojson`` and
+        ``.json`` (or text starting with ``{``) as GeoJSON.
+    base : Dataset
+        The sources and places the rows may cite (its events are not used).
+    territory : GeoDataFrame
+        The 1962 territory polygons, for the state of ad-hoc points.
+
+    Returns
+    -------
+    ImportResult
+
+    Raises
+    ------
+    DataError
+        When the file is too large or not UTF-8.
+    """
+    text = decode(data, label)
+    geojson = label.lower().endswith((".geojson", ".json")) or (
+        not label.lower().endswith(".csv") and text.lstrip().startswith("{")
+    )
+    paused = gc.isenabled()
+    gc.disable()  # a bulk load makes no cycles; collections would only walk it
+    try:
+        rows, problems = (geojson_rows if geojson else csv_rows)(text, label)
+        result = RowChecker(label, base, territory).run(rows)
+    finally:
+        if paused:
+            gc.enable()
+    return ImportResult(
+        result.events, result.sources, result.places, [*problems, *result.problems]
+    )
+
+
+# --- reading rows ----------------------------------------------------------------
+
+
+def csv_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
+    """Split CSV text into rows keyed by header (formula neutralisation undone)."""
+    reader = csv.reader(StringIO(text, newline=""))
+    try:
+        header = [cells.restore(h.strip()) for h in next(reader)]
+    except StopIteration:
+        return [], [
+            Problem(label, None, None, None, "file is empty; expected a header")
+        ]
+    except csv.Error as exc:
+        return [], [Problem(label, 1, None, None, f"malformed CSV: {exc}")]
+    problems = _header_problems(header, label)
+    if any(p.field in REQUIRED or p.field == "source" for p in problems):
+        return [], problems
+    rows: list[Row] = []
+    start = reader.line_num + 1
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1
+            joined = "\x00".join(record)
+            if not joined.strip("\x00 \t\r\n"):
+                continue
+            if len(record) > len(header):
+                problems.append(
+                    Problem(
+                        label,
+                        line,
+                        None,
+                        None,
+                        f"too many cells (got "
+                        f"{len(record)}; expected {len(header)} as in the header)",
+                    )
+                )
+                continue
+            values = dict(zip(header, record, strict=False))
+            if joined.startswith("'") or "\x00'" in joined:  # undo neutralisation
+                values = {h: cells.restore(c) for h, c in values.items()}
+            rows.append(Row(len(rows) + 1, line, values))
+    except csv.Error as exc:
+        problems.append(
+            Problem(label, reader.line_num, None, None, f"malformed CSV: {exc}")
+        )
+    return rows, problems
+
+
+def _header_problems(header: list[str], label: str) -> list[Problem]:
+    out = []
+    for name in REQUIRED:
+        if name not in header:
+            out.append(
+                Problem(
+                    label,
+                    1,
+                    None,
+                    name,
+                    f"required column is missing "
+                    f"(got {', '.join(header)}; expected at least "
+                    f"{', '.join(HEADER)})",
+                )
+            )
+    if "source" not in header and "sources" not in header:
+        out.append(
+            Problem(
+                label,
+                1,
+                None,
+                "source",
+                "required column is missing (got no source column; expected source)",
+            )
+        )
+    for name in header:
+        if name not in KNOWN:
+            out.append(
+                Problem(
+                    label,
+                    1,
+                    None,
+                    name,
+                    f"unknown column (got {name!r}; "
+                    f"expected some of {', '.join(HEADER)}, or the export's "
+                    "columns)",
+                )
+            )
+    seen = set()
+    for name in header:
+        if name in seen:
+            out.append(
+                Problem(
+                    label,
+                    1,
+                    None,
+                    name,
+                    f"column appears twice (got "
+                    f"{name!r} twice; expected each column once)",
+                )
+            )
+        seen.add(name)
+    return out
+
+
+def geojson_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
+    """Read a FeatureCollection of events (the export's own format) into rows."""
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [], [
+            Problem(label, exc.lineno, None, None, f"malformed JSON: {exc.msg}")
+        ]
+    features = doc.get("features") if isinstance(doc, dict) else None
+    if not isinstance(features, list) or doc.get("type") != "FeatureCollection":
+        return [], [
+            Problem(label, 1, None, None, "expected a GeoJSON FeatureCollection")
+        ]
+    one_per_line = text.count("\n") in (len(features) + 1, len(features) + 2)
+    rows, problems = [], []
+    for i, feature in enumerate(features):
+        line = i + 2 if one_per_line else None
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            problems.append(
+                Problem(label, line, f"#{i + 1}", None, "expected a Feature")
+            )
+            continue
+        props = dict(feature.get("properties") or {})
+        if "id" not in props and isinstance(feature.get("id"), str):
+            props["id"] = feature["id"]
+        geometry = feature.get("geometry") or {}
+        coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        point = None
+        if (
+            geometry.get("type") == "Point"
+            and isinstance(coords, list)
+            and len(coords) >= 2
+        ):
+            point = (coords[0], coords[1])
+        rows.append(Row(i + 1, line, props, point, geometry.get("type")))
+    return rows, problems
+
+
+def merge(base: Dataset, imported: ImportResult, replace: bool = True) -> Dataset:
+    """Return the base dataset with the imported records added.
+
+    Parameters
+    ----------
+    base : Dataset
+    imported : ImportResult
+    replace : bool
+        Whether the imported events replace the base's events (True) or come after
+        them (duplicate ids are then reported by :func:`mapapp.validate.check`).
+    """
+
+    def located(category: str, records: Mapping[str, Any]) -> list[LocatedRecord]:
+        out = []
+        for rid, record in records.items():
+            label, lines = base.origins.get((category, rid), ("<input>", {"": 0}))
+            out.append((record, label, lines))
+        return out
+
+    events = [] if replace else located("event", {e.id: e for e in base.events})
+    return Dataset.from_located(
+        [*events, *imported.events],
+        [*located("source", base.sources), *imported.sources],
+        [*located("place", base.places), *imported.places],
+        dict(base.texts),
+    )

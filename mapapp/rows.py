@@ -1,0 +1,434 @@
+"""Checking imported rows one by one and turning them into records.
+
+The rules are listed in :mod:`mapapp.importer`; cell syntax is in
+:mod:`mapapp.cells`, points given by coordinates in :mod:`mapapp.adhoc`. Each row
+either becomes an event (plus any new free-text sources) or gives every problem it
+has; nothing stops at the first.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+
+from mapapp import cells
+from mapapp.adhoc import adhoc_id, check_point, degrees, make_places, study_box
+from mapapp.errors import Problem
+from mapapp.fastevent import EventBuilder
+from mapapp.gazetteer import Gazetteer
+from mapapp.io import Located, build
+from mapapp.model import Dataset, Event, Source
+
+SCOPE = "not stated in the imported row"
+LocatedRecord = tuple[Any, str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import gave: records with their file and line, and rejected rows.
+
+    ``events``, ``sources`` and ``places`` hold ``(record, file, {"": line})`` as
+    :meth:`mapapp.model.Dataset.from_located` takes them; ``sources`` and ``places``
+    are only the new ones (free-text citations, ad-hoc points).
+    """
+
+    events: list[LocatedRecord] = field(default_factory=list)
+    sources: list[LocatedRecord] = field(default_factory=list)
+    places: list[LocatedRecord] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class Row:
+    """One input record: its cells (CSV text or GeoJSON values) and where it was."""
+
+    index: int
+    line: int | None
+    cells: dict[str, Any]
+    point: tuple[float, float] | None = None
+    geometry_type: str | None = None
+
+
+class RowChecker:
+    """Turns rows into records; state shared by the rows of one file."""
+
+    def __init__(self, label: str, base: Dataset, territory: gpd.GeoDataFrame) -> None:
+        """Prepare to check rows of one file against a base dataset."""
+        self.label = label
+        self.base = base
+        self.territory = territory
+        self.gazetteer = Gazetteer(base.places.values())
+        self.sources: dict[str, Source] = dict(base.sources)
+        self.resolved: dict[str, str | None] = {}
+        self.seen: dict[str, int | None] = {}
+        self.result = ImportResult()
+        self.points: list[tuple[str, int | None, float, float]] = []
+        self.builder = EventBuilder()
+        self._lines: dict[str, int] = {}
+        self.cells_seen: dict[Any, Any] = {}
+        self.box = study_box(territory)
+
+    def run(self, rows: list[Row]) -> ImportResult:
+        """Check every row; return the accepted records and the problems."""
+        for row in rows:
+            self._row(row)
+        for place in make_places(self.points, self.territory, self.label):
+            self.result.places.append((place, self.label, {"": self._lines[place.id]}))
+        return self.result
+
+    def _row(self, row: Row) -> None:
+        found: list[Problem] = []
+        record = _text(row.cells.get("id")) or f"#{row.index}"
+
+        def bad(column: str, message: str) -> None:
+            found.append(Problem(self.label, row.line, record, column, message))
+
+        raw = {
+            k: v
+            for k in ("id", "title", "summary", "kind", "when", "date_note")
+            if (v := _value(row.cells.get(k))) is not None
+        }
+        if record in self.seen:
+            bad(
+                "id",
+                f"duplicate event id (got {record!r}; first defined at "
+                f"{self.label}:{self.seen[record]}; ids must be unique)",
+            )
+        new_sources: dict[str, Source] = {}
+        raw["places"], point = self._places(row, bad)
+        raw["sources"] = self._sources(row, bad, new_sources)
+        raw["claims"] = self._claims(row, bad, raw["sources"], new_sources)
+        raw["related"] = cells.split(_text(row.cells.get("related")))
+        if point is not None and "id" in raw:
+            raw["places"] = [{"place": adhoc_id(record), "role": "site"}]
+        nested = {
+            "claims": bool(_text(row.cells.get("claims"))),
+            "sources": bool(_text(row.cells.get("sources"))),
+        }
+        event = None if found else self.builder.event(raw)
+        if event is None:  # the slow path words the problems
+            located = Located(raw)
+            located.line, located.lines = row.line or 0, {}
+            event, problems = build(Event, located, self.label, row.index - 1)
+            taken = {p.field for p in found}
+            for p in problems:
+                column = _column(p.field, nested)
+                if column not in taken:
+                    found.append(
+                        Problem(self.label, row.line, record, column, p.message)
+                    )
+        if found or event is None:
+            self.result.problems.extend(found)
+            return
+        self.seen.setdefault(event.id, row.line)
+        for source in new_sources.values():
+            if source.id not in self.sources:
+                self.sources[source.id] = source
+                self.result.sources.append((source, self.label, {"": row.line or 0}))
+        self.result.events.append((event, self.label, {"": row.line or 0}))
+        if point is not None:
+            self.points.append((event.id, row.line, *point))
+            self._lines[adhoc_id(event.id)] = row.line or 0
+
+    # -- places --
+
+    def _places(
+        self, row: Row, bad: Callable[[str, str], None]
+    ) -> tuple[list[dict[str, Any]], tuple[float, float] | None]:
+        text = _text(row.cells.get("place"))
+        if not text:
+            return [], self._point(row, bad)
+        refs, messages = self._cached(("place", text), lambda: self._parse_places(text))
+        for message in messages:
+            bad("place", message)
+        return refs, None
+
+    def _parse_places(self, text: str) -> tuple[list[dict[str, Any]], list[str]]:
+        refs, messages = [], []
+        for token in cells.split(text):
+            ref = cells.parse_place(token)
+            message = cells.role_problem(ref, token) or self._resolve(ref["place"])
+            if message:
+                messages.append(message)
+            else:
+                refs.append(ref)
+        return refs, messages
+
+    def _cached(self, key: Any, make: Callable[[], Any]) -> Any:
+        """Return what a cell gives, worked out once per distinct cell."""
+        try:
+            return self.cells_seen[key]
+        except KeyError:
+            value = self.cells_seen[key] = make()
+            return value
+
+    def _resolve(self, name: str) -> str | None:
+        if name not in self.resolved:
+            try:
+                self.gazetteer.lookup(name)
+                self.resolved[name] = None
+            except LookupError as exc:
+                self.resolved[name] = str(exc)
+        return self.resolved[name]
+
+    def _point(
+        self, row: Row, bad: Callable[[str, str], None]
+    ) -> tuple[float, float] | None:
+        if row.geometry_type not in (None, "Point"):
+            bad(
+                "geometry",
+                f"an event without places needs a Point (got "
+                f"{row.geometry_type}; expected a Point, or places in 'place')",
+            )
+            return None
+        lon_text, lat_text = _text(row.cells.get("lon")), _text(row.cells.get("lat"))
+        if row.point is not None:
+            lon_text, lat_text = str(row.point[0]), str(row.point[1])
+        if not lon_text and not lat_text:
+            return None
+        if not lon_text or not lat_text:
+            missing, given = ("lat", "lon") if lon_text else ("lon", "lat")
+            bad(
+                missing,
+                f"half a coordinate (got {given} and an empty {missing}; "
+                "expected both lon and lat, or neither)",
+            )
+            return None
+        lon, lat = degrees(lon_text, "lon", bad), degrees(lat_text, "lat", bad)
+        if lon is None or lat is None:
+            return None
+        return check_point(lon, lat, self.box, bad)
+
+    # -- sources and claims --
+
+    def _sources(
+        self, row: Row, bad: Callable[[str, str], None], new: dict[str, Source]
+    ) -> list[Any]:
+        text = _text(row.cells.get("source"))
+        cited, made, messages = self._cached(("source", text), lambda: self._cite(text))
+        for message in messages:
+            bad("source", message)
+        new.update((source.id, source) for source in made)
+        nested = _nested(row.cells.get("sources"), "sources", bad)
+        if nested is None:
+            if not cited and not _text(row.cells.get("source")):
+                bad(
+                    "source",
+                    "no source (got an empty source cell; expected a "
+                    "source id or a citation in words)",
+                )
+            return [{"source": sid} for sid in cited]
+        known = self.sources if not new else {**self.sources, **new}
+        derived = cells.SEP.join(
+            known[c["source"]].title
+            if isinstance(c, dict)
+            and c.get("source") in known
+            and self._cached(
+                ("free", c["source"]),
+                lambda c=c: cells.is_free_text(known[c["source"]]),
+            )
+            else str(c.get("source") if isinstance(c, dict) else c)
+            for c in nested
+        )
+        _agree(row, "source", derived, bad)
+        for i, cite in enumerate(nested):
+            sid = cite.get("source") if isinstance(cite, dict) else None
+            if isinstance(sid, str) and sid not in known:
+                bad(f"sources[{i}].source", _unknown_source(sid, known))
+        return nested
+
+    def _cite(self, text: str) -> tuple[list[str], list[Source], list[str]]:
+        """Return the source ids a source cell cites, new sources and problems."""
+        cited, made, messages = [], [], []
+        for token in cells.split(text):
+            if token in self.sources:
+                cited.append(token)
+            elif cells.looks_like_id(token):
+                messages.append(_unknown_source(token, self.sources))
+            else:
+                source = _free_text_source(token)
+                made.append(source)
+                cited.append(source.id)
+        return cited, made, messages
+
+    def _claims(
+        self,
+        row: Row,
+        bad: Callable[[str, str], None],
+        citations: list[Any],
+        new: dict[str, Source],
+    ) -> list[Any]:
+        nested = _nested(row.cells.get("claims"), "claims", bad)
+        people = _text(row.cells.get("people"))
+        claimant = _text(row.cells.get("claimant"))
+        known = self.sources if not new else {**self.sources, **new}
+        if nested is not None:
+            derived = _derived_people(nested)
+            _agree(row, "people", derived[0], bad)
+            _agree(row, "claimant", derived[1], bad)
+            for i, claim in enumerate(nested):
+                sid = claim.get("source") if isinstance(claim, dict) else None
+                if isinstance(sid, str) and sid not in known:
+                    bad(f"claims[{i}].source", _unknown_source(sid, known))
+            return nested
+        if not people and not claimant:
+            return []
+        if not citations:
+            return []  # the row is rejected for its missing source
+        first = citations[0]["source"]
+        unverified = first in known and known[first].grade == "D"
+        key = ("people", people, claimant, first, unverified)
+        claims, messages = self._cached(
+            key, lambda: _people(people, claimant, first, unverified)
+        )
+        for column, message in messages:
+            bad(column, message)
+        return claims
+
+
+def _people(
+    people: str, claimant: str, source: str, unverified: bool
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Return the claims of a people and a claimant cell, or what is wrong."""
+    figures, claimants = cells.split(people), cells.split(claimant)
+    if figures and not claimants:
+        return [], [
+            (
+                "claimant",
+                f"a number without its claimant (got people {people!r} and an empty "
+                "claimant; expected who claimed the number)",
+            )
+        ]
+    if len(claimants) != len(figures):
+        return [], [
+            (
+                "people",
+                f"{len(figures)} figure(s) for {len(claimants)} claimant(s) (got "
+                f"people {people!r}, claimant {claimant!r}; expected one claimant "
+                "per figure)",
+            )
+        ]
+    claims, messages = [], []
+    for figure, who in zip(figures, claimants, strict=True):
+        try:
+            number = cells.parse_figure(figure)
+        except ValueError as exc:
+            messages.append(("people", str(exc)))
+            continue
+        claims.append(
+            {
+                "quantity": "people",
+                **number,
+                "scope": SCOPE,
+                "claimant": who,
+                "source": source,
+                "unverified": unverified,
+            }
+        )
+    return claims, messages
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _value(value: Any) -> Any:
+    """Return None for a blank cell, else the value as written (models strip)."""
+    # blank by ASCII whitespace only: Python and pydantic differ on a few others
+    if isinstance(value, str) and not value.strip(" \t\n\r\x0b\x0c"):
+        return None
+    return value
+
+
+def _free_text_source(text: str) -> Source:
+    words = " ".join(text.split())
+    return Source(
+        id=cells.free_text_id(words),
+        title=words,
+        kind="popular",
+        grade="D",
+        summary="A citation given in words in an imported file; not catalogued, so "
+        "graded D (unverified) until it is.",
+    )
+
+
+def _unknown_source(source_id: str, known: Mapping[str, Source]) -> str:
+    close = difflib.get_close_matches(source_id, list(known), n=3)
+    hint = f"; closest: {', '.join(close)}" if close else ""
+    return (
+        f"unknown source (got {source_id!r}; expected a source id or a citation in "
+        f"words{hint})"
+    )
+
+
+def _nested(value: Any, column: str, bad: Callable[[str, str], None]) -> list | None:
+    if isinstance(value, list):
+        return value
+    text = _text(value)
+    if not text:
+        return None
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        bad(
+            column,
+            f"malformed JSON ({exc.msg} at character {exc.pos}; expected a "
+            f"JSON array of {column}, as the export writes)",
+        )
+        return []
+    if not isinstance(parsed, list):
+        bad(column, f"not a JSON array (got {text[:40]!r}; expected [...])")
+        return []
+    return parsed
+
+
+def _derived_people(claims: list[Any]) -> tuple[str, str]:
+    people = [
+        c for c in claims if isinstance(c, dict) and c.get("quantity") == "people"
+    ]
+    figures, claimants = [], []
+    for claim in people:
+        value, low, high = claim.get("value"), claim.get("low"), claim.get("high")
+        text = (
+            cells.number(value)
+            if isinstance(value, int | float)
+            else f"{cells.number(low)}-{cells.number(high)}"
+            if isinstance(low, int | float) and isinstance(high, int | float)
+            else "?"
+        )
+        figures.append(f"~{text}" if claim.get("approximate") else text)
+        claimants.append(str(claim.get("claimant", "")))
+    return cells.SEP.join(figures), cells.SEP.join(claimants)
+
+
+def _agree(
+    row: Row, column: str, derived: str, bad: Callable[[str, str], None]
+) -> None:
+    cell = row.cells.get(column)
+    given = "" if cell is None else str(cell)
+    if given.strip() and given != derived and given.strip() != derived.strip():
+        array = "sources" if column == "source" else "claims"
+        bad(
+            column,
+            f"disagrees with the {array} column (got {given!r}; expected "
+            f"{derived!r} as {array} gives, or an empty cell; edit {array} instead)",
+        )
+
+
+def _column(field_path: str | None, nested: Mapping[str, bool]) -> str | None:
+    """Map a model field path to the input column it came from."""
+    if not field_path:
+        return field_path
+    head = field_path.split("[")[0].split(".")[0]
+    if head == "places":
+        return "place"
+    if head == "claims" and not nested["claims"]:
+        return "people"
+    if head == "sources" and not nested["sources"]:
+        return "source"
+    return field_path

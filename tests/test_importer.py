@@ -1,0 +1,814 @@
+"""Importing researchers' events: row checks, round trips, refusals, the fast path."""
+
+import csv
+import io as stdio
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from mapapp import adhoc, cells, export, geocode, importer, io, meta, validate
+from mapapp.cli import cli
+from mapapp.errors import DataError, Problem
+from mapapp.fastevent import EventBuilder
+from mapapp.model import EVENT_KINDS, PLACE_ROLES, Dataset, Event
+from tests.world import PLACES, SOURCES, world
+
+ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).parent / "data" / "import"
+MIXED = "tests/data/import/mixed.csv"
+
+
+WORLD = world()
+
+
+@pytest.fixture(scope="module")
+def w():
+    return WORLD
+
+
+def run(w, text, label="in.csv"):
+    data = text.encode() if isinstance(text, str) else text
+    return importer.import_events(data, label, w.data, w.frontier.territory)
+
+
+def ids(result):
+    return [event.id for event, *_ in result.events]
+
+
+HEADER = ",".join(importer.HEADER)
+
+
+def rows(*lines, header=HEADER):
+    return "\n".join([header, *lines]) + "\n"
+
+
+# --- a file mixing good and bad rows -------------------------------------------------
+
+
+def P(line, record, field, message):
+    return Problem(MIXED, line, record, field, message)
+
+
+EXPECTED = [
+    P(
+        6,
+        "unknown-place",
+        "place",
+        "unknown place (got 'Tachen'; expected a gazetteer id or name; closest: "
+        "tacheng)",
+    ),
+    P(
+        7,
+        "ambiguous",
+        "place",
+        "ambiguous place name (got 'Khorgos'; it matches khorgos-cn (Khorgos (China), "
+        "PRC); khorgos-kz (Khorgos (USSR), USSR); expected one of these ids)",
+    ),
+    P(
+        8,
+        "bad-date",
+        "when",
+        "impossible date: February 1962 has 28 days (got '1962-02-30'; expected a day "
+        "from 01 to 28)",
+    ),
+    P(
+        9,
+        "out-of-range",
+        "lon",
+        "coordinate out of range (got lon 200; expected -180 to 180 decimal degrees)",
+    ),
+    P(
+        10,
+        "swapped",
+        "lon",
+        "coordinates probably swapped (got lon 45.5, lat 82.5, outside the study area "
+        "70–88° E, 40–50° N; swapped they fall inside it: expected lon 82.5, lat 45.5)",
+    ),
+    P(
+        11,
+        "good-names",
+        "id",
+        "duplicate event id (got 'good-names'; first defined at "
+        "tests/data/import/mixed.csv:2; ids must be unique)",
+    ),
+    P(
+        12,
+        "no-claimant",
+        "claimant",
+        "a number without its claimant (got people '6000' and an empty claimant; "
+        "expected who claimed the number)",
+    ),
+    P(
+        13,
+        "riot",
+        "kind",
+        "not an allowed value (got 'riot'; expected one of 'crossing', 'diplomacy', "
+        "'unrest', 'border-control', 'administration', 'treaty' or 'context')",
+    ),
+    P(
+        14,
+        "cites-typo",
+        "source",
+        "unknown source (got 'memmo'; expected a source id or a citation in words; "
+        "closest: memo)",
+    ),
+    P(
+        15,
+        "bad-role",
+        "place",
+        "unknown role (got 'origen' in 'origen:tacheng'; expected origin, crossing, "
+        "destination, site)",
+    ),
+    P(
+        16,
+        "bad-figure",
+        "people",
+        "not a number of people (got 'many'; expected a number such as 6000, a range "
+        "5000-6000 or approximate ~6000)",
+    ),
+    P(17, "#15", "id", "required field is missing"),
+]
+
+
+def test_mixed_file_reports_exactly_the_bad_rows(w):
+    result = run(w, (ROOT / MIXED).read_bytes(), MIXED)
+    assert result.problems == EXPECTED
+    assert ids(result) == ["good-names", "good-cyrillic", "good-point", "good-rumour"]
+    lines = [lines[""] for _, _, lines in result.events]
+    assert lines == [2, 3, 5, 18]  # a quoted cell spans lines 3-4
+
+
+def test_accepted_rows_become_records(w):
+    result = run(w, (ROOT / MIXED).read_bytes(), MIXED)
+    events = {event.id: event for event, *_ in result.events}
+    names = events["good-names"]
+    assert [(r.place, r.role) for r in names.places] == [
+        ("Tacheng", "origin"),
+        ("urjar", "destination"),
+    ]
+    (claim,) = names.claims
+    assert (claim.value, claim.approximate, claim.claimant, claim.source) == (
+        6000,
+        True,
+        "Soviet government",
+        "memo",
+    )
+    assert claim.scope == "not stated in the imported row" and not claim.unverified
+    cyrillic = events["good-cyrillic"]
+    assert cyrillic.summary == "They left,\non foot."
+    assert (cyrillic.claims[0].low, cyrillic.claims[0].high) == (5000, 6000)
+    assert [c.source for c in cyrillic.sources] == ["memo", "kraus"]
+    rumour = events["good-rumour"]
+    assert rumour.claims[0].value == 10000 and rumour.claims[0].unverified
+    # the free-text citation became a grade-D source, its claim would be unverified
+    (source, *_) = result.sources[0]
+    assert source.title == "Interview with a refugee, Almaty, 1991"
+    assert (source.id, source.grade, source.kind) == (
+        cells.free_text_id(source.title),
+        "D",
+        "popular",
+    )
+    assert events["good-point"].sources[0].source == source.id
+    # the point became an ad-hoc place on the PRC side
+    (place, _, lines) = result.places[0]
+    assert place.id == "point-good-point" and lines == {"": 5}
+    assert (place.lon, place.lat, place.state_1962, place.admin_1962) == (
+        82.5,
+        43.5,
+        "PRC",
+        "Xinjiang",
+    )
+    assert place.coord_source == f"imported file {MIXED}, row 5"
+    assert events["good-point"].places[0].place == "point-good-point"
+
+
+def test_accepted_rows_validate_geocode_and_map(w):
+    result = run(w, (ROOT / MIXED).read_bytes(), MIXED)
+    merged = importer.merge(w.data, result)
+    assert [e.id for e in merged.events] == ids(result)
+    assert validate.check(merged) == []
+    located = geocode.geocode(merged, w.frontier)
+    assert geocode.problems(located, merged) == []
+    frame = located.events.set_index("id")
+    assert frame["located"].all()
+    assert frame.loc["good-point"].geometry.wkt == "POINT (82.5 43.5)"
+    assert frame.loc["good-point", "geo_precision"] == "exact"
+    assert frame.loc["good-names"].geometry.geom_type == "LineString"
+    assert merged.where("event", "good-point") == (MIXED, 5)
+
+
+def test_merge_can_extend_instead_of_replace(w):
+    result = run(w, rows("one-site,Again,unrest,1962,yining,,,x,,,memo"))
+    merged = importer.merge(w.data, result, replace=False)
+    assert len(merged.events) == len(w.data.events)
+    problems = validate.check(merged)
+    assert [p.message.split(" (")[0] for p in problems] == ["duplicate event id"]
+    assert problems[0].file == "in.csv" and problems[0].line == 2
+
+
+# --- round trips ---------------------------------------------------------------------
+
+
+def _export_import(data, frontier, fmt, base=None):
+    """Export a dataset and import it back against ``base`` (default: itself)."""
+    located = geocode.geocode(data, frontier)
+    table = export.event_table(data, located)
+    if fmt == "csv":
+        text, label = export.csv_text(table), "x.csv"
+    else:
+        text, label = export.geojson_text(table, meta.metadata({})), "x.geojson"
+    base = data if base is None else base
+    return importer.import_events(text.encode(), label, base, frontier.territory)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_round_trip_of_the_bundled_dataset(fmt):
+    data, problems = io.read_dataset()
+    assert not problems
+    frontier = geocode.Frontier(*io.read_frontier())
+    result = _export_import(data, frontier, fmt)
+    assert result.problems == []
+    assert result.sources == [] and result.places == []
+    assert [e for e, *_ in result.events] == list(data.events)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_round_trip_of_imported_points_and_free_text_sources(w, fmt):
+    first = run(w, (ROOT / MIXED).read_bytes(), MIXED)
+    merged = importer.merge(w.data, first)
+    # back into the dataset the researcher started from: all is made again
+    again = _export_import(merged, w.frontier, fmt, base=w.data)
+    assert again.problems == []
+    assert [e for e, *_ in again.events] == [e for e, *_ in first.events]
+    assert [s for s, *_ in again.sources] == [s for s, *_ in first.sources]
+    (place, *_), (was, *_) = again.places[0], first.places[0]
+    assert place.model_copy(update={"coord_source": was.coord_source}) == was
+
+
+@pytest.mark.parametrize("fmt", ["csv", "geojson"])
+def test_round_trip_of_the_hand_made_world(w, fmt):
+    result = _export_import(w.data, w.frontier, fmt)
+    assert result.problems == []
+    assert [e for e, *_ in result.events] == list(w.data.events)
+
+
+def test_formula_cells_come_back_exactly(w):
+    text = export.csv_text(export.event_table(w.data, w.located))
+    assert "'=HYPERLINK" in text and "'+1 more" in text
+    back = {e.id: e for e, *_ in run(w, text).events}
+    assert back["nowhere"].title == '=HYPERLINK("x")'
+    assert back["nowhere"].summary == "+1 more; -2 less; @mention"
+
+
+def test_edited_derived_column_is_reported(w):
+    text = export.csv_text(export.event_table(w.data, w.located))
+    table = list(csv.reader(stdio.StringIO(text, newline="")))
+    head = table[0]
+    table[1][head.index("people")] = "7000|5000-6000"
+    table[1][head.index("source")] = "memo"
+    table[1][head.index("place_ids")] = "edited, and ignored"
+    out = stdio.StringIO()
+    csv.writer(out).writerows(table)
+    result = run(w, out.getvalue())
+    assert [(p.line, p.field, p.message) for p in result.problems] == [
+        (
+            2,
+            "source",
+            "disagrees with the sources column (got 'memo'; expected "
+            "'memo|kraus|rumour' as sources gives, or an empty cell; edit sources "
+            "instead)",
+        ),
+        (
+            2,
+            "people",
+            "disagrees with the claims column (got '7000|5000-6000'; expected "
+            "'~6000|5000-6000' as claims gives, or an empty cell; edit claims instead)",
+        ),
+    ]
+
+
+# --- cells -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("6000", {"value": 6000.0, "approximate": False}),
+        ("6,000", {"value": 6000.0, "approximate": False}),
+        ("~6000", {"value": 6000.0, "approximate": True}),
+        ("5000-6000", {"low": 5000.0, "high": 6000.0, "approximate": False}),
+        ("~5000 – 6000", {"low": 5000.0, "high": 6000.0, "approximate": True}),
+        ("2.5", {"value": 2.5, "approximate": False}),
+    ],
+)
+def test_people_figures(text, fields):
+    assert cells.parse_figure(text) == fields
+
+
+def test_place_tokens():
+    assert cells.parse_place("Tacheng") == {
+        "place": "Tacheng",
+        "role": "site",
+        "route": 1,
+    }
+    assert cells.parse_place("destination@2:Urjar") == {
+        "place": "Urjar",
+        "role": "destination",
+        "route": 2,
+    }
+    assert cells.parse_place("Fort: a name") == {
+        "place": "Fort: a name",
+        "role": "site",
+        "route": 1,
+    }
+
+
+def test_a_range_upside_down_is_reported(w):
+    result = run(w, rows("r,T,crossing,1962,tacheng,,,x,6000-5000,Someone,memo"))
+    assert [(p.field, p.message) for p in result.problems] == [
+        ("people", "range upside down (got low 6000, high 5000; expected low ≤ high)")
+    ]
+
+
+def test_half_a_coordinate_and_not_a_number(w):
+    result = run(
+        w,
+        rows(
+            "a,T,crossing,1962,,80.5,,x,,,memo",
+            "b,T,crossing,1962,,east,44,x,,,memo",
+        ),
+    )
+    assert [(p.record, p.field, p.message) for p in result.problems] == [
+        (
+            "a",
+            "lat",
+            "half a coordinate (got lon and an empty lat; expected both lon "
+            "and lat, or neither)",
+        ),
+        (
+            "b",
+            "lon",
+            "not a number (got 'east'; expected decimal degrees such as 80.32)",
+        ),
+    ]
+
+
+def test_point_outside_the_territory_takes_the_nearest_side(w):
+    result = run(
+        w,
+        rows(
+            "far-west,T,context,1962,,37.6,55.7,x,,,memo",
+            "in-mongolia,T,context,1962,,85,47,x,,,memo",
+        ),
+    )
+    places = {p.id: p for p, *_ in result.places}
+    far = places["point-far-west"]
+    assert (far.state_1962, far.admin_1962) == (
+        "USSR",
+        "outside the mapped 1962 territory",
+    )
+    mongolia = places["point-in-mongolia"]
+    assert mongolia.state_1962 == "PRC"
+    assert mongolia.admin_1962 == "Mongolian People's Republic"
+    merged = importer.merge(w.data, result)
+    located = geocode.geocode(merged, w.frontier)
+    problems = geocode.problems(located, merged)
+    assert [(p.record, p.field, p.line) for p in problems] == [
+        ("point-in-mongolia", "state_1962", 3)
+    ]
+
+
+def test_no_place_and_no_coordinates_is_an_unlocated_event(w):
+    result = run(w, rows("ctx,Context,context,1962,,,,Background.,,,memo"))
+    assert result.problems == [] and result.events[0][0].places == []
+
+
+def test_empty_source_is_reported(w):
+    result = run(w, rows("a,T,crossing,1962,tacheng,,,x,,,"))
+    assert [(p.field, p.message) for p in result.problems] == [
+        (
+            "source",
+            "no source (got an empty source cell; expected a source id or a "
+            "citation in words)",
+        )
+    ]
+
+
+def test_same_free_text_twice_makes_one_source(w):
+    result = run(
+        w,
+        rows(
+            'a,T,crossing,1962,tacheng,,,x,,,"My  notes, p. 3"',
+            'b,T,crossing,1962,tacheng,,,x,,,"My notes,  p. 3"',
+        ),
+    )
+    assert result.problems == []
+    assert [s.title for s, *_ in result.sources] == ["My notes, p. 3"]
+
+
+def test_header_problems(w):
+    result = run(w, "id,title,kind,place,summary,source,notes\na,b,c,d,e,f,g\n")
+    assert [(p.line, p.field, p.message) for p in result.problems] == [
+        (
+            1,
+            "when",
+            "required column is missing (got id, title, kind, place, "
+            "summary, source, notes; expected at least id, title, kind, when, place, "
+            "lon, lat, summary, people, claimant, source)",
+        ),
+        (
+            1,
+            "notes",
+            "unknown column (got 'notes'; expected some of id, title, kind, "
+            "when, place, lon, lat, summary, people, claimant, source, or the export's "
+            "columns)",
+        ),
+    ]
+    assert result.events == []
+
+
+def test_too_many_cells(w):
+    result = run(w, rows("a,T,crossing,1962,tacheng,,,x,,,memo,extra"))
+    assert [(p.line, p.message) for p in result.problems] == [
+        (2, "too many cells (got 12; expected 11 as in the header)")
+    ]
+
+
+def test_blank_lines_are_skipped(w):
+    result = run(w, rows("", "a,T,crossing,1962,tacheng,,,x,,,memo", ",,,,,,,,,,"))
+    assert result.problems == [] and ids(result) == ["a"]
+
+
+# --- GeoJSON input -------------------------------------------------------------------
+
+
+def test_geojson_with_a_line_and_no_place_is_reported(w):
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "l",
+                "geometry": {"type": "LineString", "coordinates": [[80, 44], [81, 45]]},
+                "properties": {
+                    "title": "T",
+                    "kind": "crossing",
+                    "when": "1962",
+                    "summary": "s",
+                    "source": "memo",
+                },
+            },
+            {
+                "type": "Feature",
+                "id": "p",
+                "geometry": {"type": "Point", "coordinates": [81, 44]},
+                "properties": {
+                    "title": "T",
+                    "kind": "crossing",
+                    "when": 1962,
+                    "summary": "s",
+                    "source": "memo",
+                },
+            },
+        ],
+    }
+    result = run(w, json.dumps(doc), "in.geojson")
+    assert [(p.record, p.field, p.message) for p in result.problems] == [
+        (
+            "l",
+            "geometry",
+            "an event without places needs a Point (got LineString; "
+            "expected a Point, or places in 'place')",
+        )
+    ]
+    assert ids(result) == ["p"] and result.events[0][0].when.edtf == "1962"
+    assert result.places[0][0].lon == 81
+
+
+def test_geojson_that_is_not_a_collection(w):
+    result = run(w, '{"type": "Feature"}', "in.geojson")
+    assert [p.message for p in result.problems] == [
+        "expected a GeoJSON FeatureCollection"
+    ]
+
+
+# --- refused files -------------------------------------------------------------------
+
+
+def test_non_utf8_is_refused(w):
+    data = rows("a,Tàcheng,crossing,1962,tacheng,,,x,,,memo").encode("latin-1")
+    with pytest.raises(DataError, match=r"not UTF-8 text .* save the file as UTF-8"):
+        run(w, data)
+
+
+def test_utf8_with_bom_is_read(w):
+    data = b"\xef\xbb\xbf" + rows("a,T,crossing,1962,Чугучак,,,x,,,memo").encode()
+    result = run(w, data)
+    assert result.problems == [] and ids(result) == ["a"]
+
+
+def test_oversized_file_is_refused(w, tmp_path, monkeypatch):
+    monkeypatch.setattr(io, "MAX_BYTES", 100)
+    data = rows(*["a,T,crossing,1962,tacheng,,,x,,,memo"] * 5).encode()
+    with pytest.raises(DataError, match=r"file is 0\.0 MB; the limit is 0 MB"):
+        run(w, data)
+    path = tmp_path / "big.csv"
+    path.write_bytes(data)
+    with pytest.raises(DataError, match=r"big\.csv: file is"):
+        io.read_import(path, w.data, w.frontier.territory, tmp_path)
+
+
+def test_missing_file_is_refused(w, tmp_path):
+    with pytest.raises(DataError, match="cannot read"):
+        io.read_import(tmp_path / "no.csv", w.data, w.frontier.territory, tmp_path)
+
+
+# --- the command line ----------------------------------------------------------------
+
+
+def test_classify_import_files(tmp_path):
+    assert io.classify(DATA / "researcher.csv") == "imports"
+    assert io.classify(ROOT / "geodata" / "places.geojson") == "places"
+    events = tmp_path / "events.geojson"
+    events.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature",'
+        ' "properties": {"when": "1962"}, "geometry": null}]}'
+    )
+    assert io.classify(events) == "imports"
+
+
+def test_validate_a_good_csv():
+    result = CliRunner().invoke(
+        cli, ["validate", "--json", "tests/data/import/researcher.csv"]
+    )
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["errors"]
+    bundled = io.read_dataset()[0]
+    assert report["events"] == 2
+    assert report["sources"] == len(bundled.sources) + 1  # the citation in words
+    assert report["places"] == len(bundled.places) + 1  # the point
+
+
+def test_validate_a_bad_csv_lists_every_problem():
+    result = CliRunner().invoke(
+        cli, ["validate", "tests/data/import/researcher-bad.csv"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "tests/data/import/researcher-bad.csv:3: my-bad: place: unknown place (got "
+        "'Tachen'; expected a gazetteer id or name; closest: tacheng)",
+        "tests/data/import/researcher-bad.csv:3: my-bad: when: impossible date: April "
+        "1962 has 30 days (got '1962-04-31'; expected a day from 01 to 30)",
+    ]
+
+
+def test_validate_an_exported_geojson(tmp_path):
+    out = tmp_path / "events.geojson"
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["export", "--format", "geojson", "-o", str(out)]).exit_code
+        == 0
+    )
+    result = runner.invoke(cli, ["validate", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["events"] == len(io.read_dataset()[0].events)
+
+
+def test_export_events_replace_or_extend_the_bundle(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "mine.csv"
+    result = runner.invoke(
+        cli,
+        [
+            "export",
+            "--format",
+            "csv",
+            "--events",
+            "tests/data/import/researcher.csv",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    exported = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert [r["id"] for r in exported] == ["my-1962-04-22-flight", "my-1962-05-camp"]
+    camp = exported[1]
+    assert (camp["place"], camp["lon"], camp["lat"]) == ("", "80.41", "44.21")
+    assert camp["source"] == "Oral history interview, Almaty, 1991"
+    both = runner.invoke(
+        cli,
+        [
+            "export",
+            "--format",
+            "csv",
+            "--events",
+            "events",
+            "--events",
+            "tests/data/import/researcher.csv",
+            "-o",
+            "-",
+        ],
+    )
+    assert both.exit_code == 0, both.output
+    bundled = len(io.read_dataset()[0].events)
+    assert len(list(csv.DictReader(stdio.StringIO(both.stdout)))) == bundled + 2
+
+
+# --- properties -----------------------------------------------------------------------
+
+SLUG = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,6}){0,2}", fullmatch=True)
+TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=20)
+WHENS = [
+    "1962",
+    "1962-04",
+    "1962-04-22",
+    "1962-04-10/1962-04-20",
+    "1962-03~",
+    "1962-05-30?",
+    "1962-08/..",
+    "1962-08/",
+    "1962-21",
+    "196X",
+    "1962-XX",
+]
+PLACE_IDS = [p.id for p in PLACES] + ["Чугучак", "Кульджа"]
+SOURCE_IDS = [s.id for s in SOURCES]
+
+claims = st.lists(
+    st.fixed_dictionaries(
+        {
+            "quantity": st.sampled_from(["people", "livestock"]),
+            "scope": TEXT,
+            "claimant": TEXT,
+            "source": st.sampled_from(SOURCE_IDS),
+        },
+        optional={
+            "value": st.floats(0, 1e6),
+            "as_of": st.sampled_from(WHENS),
+            "approximate": st.booleans(),
+            "unverified": st.booleans(),
+            "locator": TEXT,
+            "note": TEXT,
+        },
+    ),
+    max_size=3,
+)
+citations = st.lists(
+    st.fixed_dictionaries(
+        {"source": st.sampled_from(SOURCE_IDS)},
+        optional={"locator": TEXT, "quote": TEXT, "note": TEXT},
+    ),
+    min_size=1,
+    max_size=3,
+)
+refs = st.lists(
+    st.fixed_dictionaries(
+        {
+            "place": st.sampled_from(PLACE_IDS),
+            "role": st.sampled_from(PLACE_ROLES),
+            "route": st.integers(1, 3),
+        }
+    ),
+    max_size=4,
+)
+raw_events = st.fixed_dictionaries(
+    {
+        "id": SLUG,
+        "title": TEXT,
+        "summary": TEXT,
+        "kind": st.sampled_from(EVENT_KINDS),
+        "when": st.sampled_from(WHENS),
+        "places": refs,
+        "claims": claims,
+        "sources": citations,
+    },
+    optional={"date_note": TEXT, "related": st.lists(SLUG, max_size=2)},
+)
+
+
+def _event(raw):
+    try:
+        event = Event.model_validate(raw)
+    except ValidationError:
+        return None
+    if event.date_note is not None and not event.date_note.strip():
+        return None  # a blank note reads back as no note
+    return event
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(raw_events, min_size=1, max_size=5, unique_by=lambda r: r["id"]),
+    st.sampled_from(["csv", "geojson"]),
+)
+def test_round_trip_of_generated_events(raws, fmt):
+    w = WORLD
+    events = [e for e in map(_event, raws) if e is not None]
+    data = Dataset(events=tuple(events), sources=w.data.sources, places=w.data.places)
+    result = _export_import(data, w.frontier, fmt)
+    assert result.problems == []
+    assert [e for e, *_ in result.events] == events
+
+
+anything = st.one_of(st.none(), st.integers(-3, 3), st.booleans(), TEXT, SLUG)
+loose_events = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.one_of(SLUG, anything, st.just(" a-b\t"), st.just("a" * 121)),
+        "title": st.one_of(TEXT, anything, st.just(" \x1c x \x1f")),
+        "summary": st.one_of(TEXT, anything),
+        "kind": st.one_of(st.sampled_from(EVENT_KINDS), anything),
+        "when": st.one_of(st.sampled_from([*WHENS, "1962-02-30", "x", 1962]), anything),
+        "date_note": st.one_of(TEXT, anything),
+        "places": st.one_of(
+            refs,
+            st.lists(
+                st.fixed_dictionaries(
+                    {
+                        "place": anything,
+                        "role": st.one_of(st.sampled_from(PLACE_ROLES), anything),
+                        "route": st.one_of(st.integers(-1, 2), anything),
+                    }
+                )
+            ),
+            anything,
+        ),
+        "claims": st.one_of(
+            claims,
+            st.lists(
+                st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "quantity",
+                            "value",
+                            "low",
+                            "high",
+                            "scope",
+                            "claimant",
+                            "source",
+                            "extra",
+                        ]
+                    ),
+                    anything,
+                )
+            ),
+            anything,
+        ),
+        "sources": st.one_of(
+            citations,
+            st.lists(
+                st.dictionaries(st.sampled_from(["source", "locator", "x"]), anything)
+            ),
+            anything,
+        ),
+        "related": st.one_of(st.lists(SLUG), st.lists(anything), anything),
+        "extra": anything,
+    },
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(loose_events)
+def test_fast_path_agrees_with_the_model(raw):
+    try:
+        want = Event.model_validate(raw)
+    except ValidationError:
+        want = None
+    got = EventBuilder().event(raw)
+    if want is None:
+        assert got is None
+    else:
+        assert got is None or got == want
+
+
+def test_fast_path_is_taken_for_ordinary_rows():
+    builder = EventBuilder()
+    raw = {
+        "id": "a",
+        "title": " T ",
+        "summary": "S",
+        "kind": "crossing",
+        "when": "1962-04",
+        "places": [{"place": "x", "role": "origin"}],
+        "claims": [],
+        "sources": [{"source": "memo"}],
+        "related": [],
+    }
+    event = builder.event(raw)
+    assert event == Event.model_validate(raw) and event.title == "T"
+    assert builder.event({**raw, "id": "b"}).when is event.when  # validated once
+
+
+def test_adhoc_id_stays_a_slug():
+    long = "a" * 118
+    assert adhoc.adhoc_id("x") == "point-x"
+    assert len(adhoc.adhoc_id(long)) <= 120
