@@ -12,7 +12,7 @@ from streamlit_folium import st_folium
 
 from app_pages import nav
 from app_pages.loaded import Loaded, base_map, load
-from mapapp import detail, mapview, timeline, urlstate
+from mapapp import detail, export, gpkg, io, mapview, meta, timeline, urlstate
 from mapapp.detail import md_escape
 from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES
 from mapapp.select import Selection, date_span, select
@@ -325,6 +325,66 @@ def _event_list(loaded: Loaded, ids: list[str]) -> None:
     )
 
 
+def _downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
+    """Offer the current selection as GeoJSON, CSV and GeoPackage (built on click)."""
+    filters = {
+        "from": sel.start.isoformat() if sel.start else None,
+        "to": sel.end.isoformat() if sel.end else None,
+        "kinds": list(sel.kinds),
+        "grades": list(sel.grades),
+        "q": sel.text,
+        "events": "bundled",
+        "events_selected": len(ids),
+    }
+    data, located = loaded.data, loaded.located
+    chosen = list(ids)
+
+    def table():
+        return export.event_table(data, located, chosen)
+
+    def geojson() -> str:
+        return export.geojson_text(table(), meta.metadata(filters))
+
+    def csv() -> str:
+        return export.csv_text(table())
+
+    def geopackage() -> bytes:
+        layers = gpkg.layers(
+            table(),
+            data,
+            located.places,
+            loaded.layers.border,
+            loaded.layers.zones,
+            meta.metadata(filters),
+        )
+        return io.gpkg_bytes(layers)
+
+    st.caption(
+        f"Download the {len(ids)} events shown, with every claim and citation "
+        "(the filters are recorded in the file's metadata):"
+    )
+    c1, c2, c3 = st.columns(3)
+    c1.download_button(
+        "GeoJSON",
+        geojson,
+        "yita-1962-events.geojson",
+        "application/geo+json",
+        on_click="ignore",
+        key="dl-geojson",
+    )
+    c2.download_button(
+        "CSV", csv, "yita-1962-events.csv", "text/csv", on_click="ignore", key="dl-csv"
+    )
+    c3.download_button(
+        "GeoPackage",
+        geopackage,
+        "yita-1962-events.gpkg",
+        "application/geopackage+sqlite3",
+        on_click="ignore",
+        key="dl-gpkg",
+    )
+
+
 def _far_list(loaded: Loaded, ids: list[str]) -> None:
     events = loaded.events.loc[ids]
     far = events[events["far"] | ~events["located"]]
@@ -366,6 +426,7 @@ def render() -> None:
         _detail(loaded, ids)
     _timelines(ids, sel)
     _event_list(loaded, ids)
+    _downloads(loaded, ids, sel)
     lat, lon, zoom = st.session_state.view
     st.query_params.from_dict(
         urlstate.to_params(

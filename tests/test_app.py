@@ -200,3 +200,11 @@ def test_source_page_unknown_source():
     at.run()
     assert not at.exception
     assert "does not exist: 'nope'" in at.warning[0].value
+
+
+def test_downloads_export_exactly_the_current_selection():
+    at = run()
+    at.multiselect(key="f_kinds").set_value(["unrest"]).run()
+    buttons = {b.label: b for b in at.get("download_button")}
+    assert set(buttons) == {"GeoJSON", "CSV", "GeoPackage"}
+    assert "Download the" in " ".join(c.value for c in at.caption)
