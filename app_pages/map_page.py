@@ -52,6 +52,10 @@ def _init_state(loaded: Loaded) -> None:
         else (*mapview.CENTER, mapview.ZOOM),
         _last_click=None,
     )
+    # "view" is where the map is (reported back by it, for the URL); "target" is
+    # where the app last sent it. Only a new target moves the map: echoing the
+    # reported view back would make the map and the app chase each other's rounding.
+    st.session_state.target = st.session_state.view
     if state.event and not state.zoom:
         _select(state.event, loaded)  # a link to an event centres the map on it
 
@@ -70,6 +74,7 @@ def _select(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
         point = shapely.centroid(row.geometry)
         zoom = max(st.session_state.view[2], 7)
         st.session_state.view = (round(point.y, 4), round(point.x, 4), zoom)
+        st.session_state.target = st.session_state.view
 
 
 def _on_timeline() -> None:
@@ -150,7 +155,7 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
     groups = mapview.event_groups(loaded.drawable, ids, st.session_state.selected)
     shown = loaded.events.loc[ids]
     groups.append(mapview.claim_symbols(mapview.claims_frame(loaded.data, shown)))
-    lat, lon, zoom = st.session_state.view
+    lat, lon, zoom = st.session_state.target
     out = st_folium(
         base_map(),
         key="map",
