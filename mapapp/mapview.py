@@ -461,7 +461,8 @@ def event_groups(
             ),
             tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
         ).add_to(group)
-        groups.append(group)
+        # drawn first, so it lies under the event: a halo that never blocks a click
+        groups.insert(0, group)
     return groups
 
 

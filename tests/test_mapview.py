@@ -64,8 +64,8 @@ def test_event_groups_one_layer_per_kind_far_events_left_out():
     assert len(drawable.arrows["walk"]) == 1
     groups = mapview.event_groups(drawable, ["walk", "talk", "far"], selected="talk")
     names = [g.layer_name for g in groups]
-    assert names[:2] == ["Crossings (1)", "Diplomacy (1)"]
-    assert names[-1] == "Selected event"
+    assert names[0] == "Selected event"  # drawn first: a halo under the event
+    assert names[1:3] == ["Crossings (1)", "Diplomacy (1)"]
     assert len(groups) == 8  # seven kinds and the selection
 
 
