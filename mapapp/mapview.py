@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from branca.element import Element
+from folium.plugins import Fullscreen
 from folium.utilities import JsCode
 from jinja2 import Template
 
@@ -214,6 +215,9 @@ def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
         ),
     ).add_to(m)
     place_layer(base).add_to(m)
+    Fullscreen(
+        position="topleft", title="Full screen", title_cancel="Leave full screen"
+    ).add_to(m)
     m.get_root().html.add_child(_static_element("legend", legend_html))
     m.get_root().header.add_child(_static_element("labels", lambda: PLACE_LABEL_CSS))
     return m

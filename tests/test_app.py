@@ -54,7 +54,9 @@ def test_app_runs_and_draws_the_frontier_events():
     assert args["js_links"] == [
         "/app/static/vendor/leaflet/leaflet.js",
         "/app/static/vendor/jquery/jquery.min.js",
+        "/app/static/vendor/leaflet.fullscreen/Control.FullScreen.js",
     ]
+    assert "L.control.fullscreen" in args["script"]
     assert "cdn.jsdelivr" not in args["script"] + args["feature_group"]
     assert "Protocol of Chuguchak 1864" in args["script"]  # the border layer
 
