@@ -438,7 +438,8 @@ def event_groups(
     groups = []
     for kind in EVENT_KINDS:
         rows = [f for f in chosen if f["properties"]["kind"] == kind]
-        group = folium.FeatureGroup(name=f"{KIND_LABELS[kind]} ({len(rows)})")
+        events = len({f["properties"]["id"] for f in rows})  # not parts of events
+        group = folium.FeatureGroup(name=f"{KIND_LABELS[kind]} ({events})")
         if rows:
             _event_geojson(rows, KIND_COLOURS[kind]).add_to(group)
             event_ids = dict.fromkeys(f["properties"]["id"] for f in rows)
@@ -482,7 +483,7 @@ def _event_geojson(rows: list[dict], colour: str) -> folium.GeoJson:
             "dashArray": "6 5" if f["properties"]["crossing_inferred"] else None,
         },
         highlight_function=lambda f: {"weight": 6, "fillOpacity": 1},
-        marker=folium.CircleMarker(radius=7, weight=2),
+        marker=folium.CircleMarker(radius=7, weight=2, fill=True),
         tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
     )
 
