@@ -11,6 +11,7 @@ import streamlit as st
 from mapapp import assets, geocode, io, mapview, select, validate
 from mapapp.errors import DataError, MapAppError
 from mapapp.model import Dataset
+from mapapp.userdata import UserData
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,13 @@ class Loaded:
     layers: mapview.BaseLayers
     base: mapview.BaseGeoJSON
     drawable: mapview.EventFeatures
+    frontier: geocode.Frontier
+    user: UserData | None = None
+
+    @property
+    def token(self) -> str:
+        """Return a key naming this data, for caches shared between sessions."""
+        return "bundled" if self.user is None else f"user-{self.user.digest}"
 
 
 @st.cache_resource(show_spinner="Loading the records and the 1962 border…")
@@ -44,6 +52,18 @@ def load() -> Loaded:
         territory=territory,
         places=located.places,
     )
+    return assemble(data, located, layers, frontier, mapview.base_geojson(layers))
+
+
+def assemble(
+    data: Dataset,
+    located: geocode.GeocodeResult,
+    layers: mapview.BaseLayers,
+    frontier: geocode.Frontier,
+    base: mapview.BaseGeoJSON,
+    user: UserData | None = None,
+) -> Loaded:
+    """Return what the pages read for a dataset and its geocode."""
     events = mapview.event_frame(data, located.events)
     return Loaded(
         data=data,
@@ -51,8 +71,28 @@ def load() -> Loaded:
         events=events,
         keys=select.search_keys(data),
         layers=layers,
-        base=mapview.base_geojson(layers),
+        base=base,
         drawable=mapview.event_features(events),
+        frontier=frontier,
+        user=user,
+    )
+
+
+def current() -> Loaded:
+    """Return the data this session shows: a researcher's upload, or the bundle."""
+    user = st.session_state.get("user_data")
+    return user if user is not None else load()
+
+
+def with_user_data(user: UserData) -> Loaded:
+    """Return the pages' data for an upload combined with the bundled data.
+
+    The places layer shows the gazetteer only (an upload's ad-hoc points are drawn
+    as its events), so the bundle's base map is reused as it is.
+    """
+    bundled = load()
+    return assemble(
+        user.data, user.located, bundled.layers, bundled.frontier, bundled.base, user
     )
 
 

@@ -17,3 +17,11 @@ def source_page() -> st.Page:
     from app_pages import source_page as page
 
     return st.Page(page.render, title="Source documents", url_path="source")
+
+
+def data_page() -> st.Page:
+    """Return the page where researchers load their own events and read the report."""
+    from app_pages import data_page as page
+
+    return st.Page(page.render, title="Your own events", url_path="data")
+

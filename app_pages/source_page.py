@@ -5,14 +5,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import nav
-from app_pages.loaded import load
+from app_pages.loaded import current
 from mapapp import detail
 from mapapp.detail import md_escape
 
 
 def render() -> None:
     """Draw the source page for ``?source=ID`` (or a chooser)."""
-    loaded = load()
+    loaded = current()
     sources = loaded.data.sources
     wanted = st.query_params.get("source")
     if wanted and wanted not in sources:

@@ -252,6 +252,15 @@ def highlight(text: str, quotes: list[str]) -> list[tuple[str, bool]]:
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
 
 
+def count(n: int, noun: str) -> str:
+    """Return ``n`` with its noun, singular or plural.
+
+    >>> count(1, "event"), count(12000, "row")
+    ('1 event', '12,000 rows')
+    """
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
+
+
 def md_escape(text: str) -> str:
     r"""Escape text so that Markdown (and Streamlit's extensions) shows it literally.
 

@@ -1,0 +1,202 @@
+"""The data page: load your own events (CSV or GeoJSON), see what was kept and why not.
+
+The file is read, checked row by row, checked against the bundled records and
+geocoded (:mod:`mapapp.userdata`); the accepted rows are mapped, beside or instead
+of the bundled events, for this browser session only, and every rejected row is
+listed with its line, field and reason. A run that is stopped half-way (the
+browser's Stop, or another upload) keeps nothing: the session's data changes only
+when the whole file has been handled.
+"""
+
+from __future__ import annotations
+
+import csv
+from io import StringIO
+
+import streamlit as st
+
+from app_pages import nav
+from app_pages.loaded import current, load, with_user_data
+from mapapp import cells, export, importer, io, userdata
+from mapapp.detail import count, md_escape
+from mapapp.errors import DataError
+
+LIMIT_MB = io.MAX_BYTES // (1024 * 1024)
+BESIDE, INSTEAD = "Beside the bundled events", "Instead of the bundled events"
+
+
+def _report_csv(problems: tuple) -> str:
+    """Return the rejected rows as CSV text (cells neutralised for spreadsheets)."""
+    out = StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", "line", "record", "field", "problem"])
+    for p in problems:
+        row = (p.file, p.line or "", p.record or "", p.field or "", p.message)
+        writer.writerow([cells.neutralise(str(v)) for v in row])
+    return out.getvalue()
+
+
+def _bundled_csv() -> str:
+    """Return the bundled events in the export's CSV, which imports as it is."""
+    bundled = load()
+    ids = [ev.id for ev in bundled.data.events]
+    return export.csv_text(export.event_table(bundled.data, bundled.located, ids))
+
+
+def _formats() -> None:
+    st.markdown(
+        f"""
+Load a **CSV** or **GeoJSON** file of events (UTF-8, at most {LIMIT_MB} MB). The
+smallest CSV has this header:
+
+`{",".join(importer.HEADER)}`
+
+- `kind`: one of the record kinds (`crossing`, `policy`, `unrest`, …); `when`: an
+  EDTF date such as `1962-04-22`, `1962-05~` or `1962-04-10/1962-04-20`.
+- `place`: a gazetteer id or any name of a place in any script (`Кульджа`,
+  `Yining`, `伊宁`), several separated by `|`, each with an optional role
+  (`origin:Tacheng|destination:Urjar`); or leave it empty and give `lon`/`lat`.
+- `people`: a number, a range `5000-6000` or `~6000`, always with its `claimant`.
+- `source`: a bundled source id, or a citation in words (shown as unverified,
+  grade D, until it is catalogued).
+
+The CSV and GeoJSON this app exports load back as they are: download the bundled
+events below to start from them. Nothing you load leaves this browser session.
+"""
+    )
+    c1, c2 = st.columns(2)
+    c1.download_button(
+        "The bundled events as CSV",
+        _bundled_csv,
+        "yita-1962-events.csv",
+        "text/csv",
+        on_click="ignore",
+        key="dl-bundled",
+    )
+    c2.download_button(
+        "An empty CSV with the header",
+        ",".join(importer.HEADER) + "\n",
+        "my-events.csv",
+        "text/csv",
+        on_click="ignore",
+        key="dl-header",
+    )
+
+
+def _load(upload, replace: bool) -> None:
+    """Import the upload and, when it gives any event, show it for this session."""
+    raw = upload.getvalue()
+    with st.status(f"Loading {md_escape(upload.name)}…", expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(fraction: float, message: str) -> None:
+            bar.progress(fraction, text=message)
+
+        try:
+            user = userdata.combine(
+                raw,
+                upload.name,
+                load().data,
+                load().frontier,
+                replace=replace,
+                progress=progress,
+            )
+        except DataError as exc:
+            status.update(label="The file was not loaded", state="error")
+            st.session_state.user_refused = [str(p) for p in exc.problems]
+            return
+        status.update(
+            label=f"{count(len(user.accepted), 'event')} loaded from "
+            f"{md_escape(upload.name)}",
+            state="complete" if user.accepted else "error",
+            expanded=False,
+        )
+    st.session_state.user_refused = None
+    st.session_state.user_report = user
+    st.session_state.user_data = with_user_data(user) if user.accepted else None
+
+
+def _forget() -> None:
+    """Show the bundled events again (the file in the uploader is not read again)."""
+    for key in ("user_data", "user_report", "user_refused"):
+        st.session_state.pop(key, None)
+
+
+def _report(user: userdata.UserData) -> None:
+    bad_rows = len({p.line for p in user.rejected})
+    st.subheader(f"Report on {md_escape(user.label)}", anchor=False)
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Records read", user.rows)
+    c2.metric("Events mapped", len(user.accepted))
+    c3.metric("Rows with problems", bad_rows)
+    if user.accepted:
+        how = "instead of" if user.replace else "beside"
+        st.success(
+            f"{count(len(user.accepted), 'event')} on the map {how} the bundled "
+            "events (for this browser session).",
+            icon=":material/check_circle:",
+        )
+        st.page_link(nav.map_page(), label="Open the map", icon=":material/map:")
+    else:
+        st.error("No row could be mapped; the map shows the bundled events.")
+    if user.rejected:
+        st.markdown(
+            "**Rows left out, and why** (line numbers are the file's; a row can have "
+            "several problems):"
+        )
+        st.dataframe(
+            userdata.report_frame(user.rejected),
+            hide_index=True,
+            width="stretch",
+            key="report",
+        )
+        st.download_button(
+            "Download this report (CSV)",
+            _report_csv(user.rejected),
+            f"{user.label}-problems.csv",
+            "text/csv",
+            on_click="ignore",
+            key="dl-report",
+        )
+
+
+def render() -> None:
+    """Draw the data page."""
+    st.title("Your own events", anchor=False)
+    _formats()
+    st.divider()
+    replace = (
+        st.radio(
+            "Show your events",
+            [BESIDE, INSTEAD],
+            horizontal=True,
+            key="user_mode",
+        )
+        == INSTEAD
+    )
+    upload = st.file_uploader(
+        "Event file (CSV or GeoJSON)",
+        type=["csv", "geojson", "json"],
+        key="user_file",
+        max_upload_size=LIMIT_MB,
+        help="Checked row by row; the rows with problems are listed, the others "
+        "mapped.",
+    )
+    if upload is not None:
+        key = (upload.file_id, replace)
+        if st.session_state.get("_upload_key") != key:
+            st.session_state._upload_key = key
+            _load(upload, replace)
+    refused = st.session_state.get("user_refused")
+    if refused:
+        st.error("The file was not loaded:")
+        st.code("\n".join(refused), language=None, wrap_lines=True)
+    user = st.session_state.get("user_report")
+    if user is not None:
+        _report(user)
+    if current().user is not None:
+        st.button(
+            "Remove your file: show the bundled events only",
+            on_click=_forget,
+            icon=":material/delete:",
+        )

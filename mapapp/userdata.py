@@ -1,0 +1,148 @@
+"""A researcher's own event file, combined with the bundled data for the map.
+
+The import checks each row (:mod:`mapapp.importer`); here the accepted rows meet the
+bundled records: rows that clash with them (an id already used, a ``related`` event
+that does not exist) are set aside with the rejected rows, so what is mapped is
+always consistent and every row not mapped is reported with its reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from mapapp import geocode, importer, validate
+from mapapp.errors import Problem
+from mapapp.model import Dataset
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class UserData:
+    """The outcome of loading a researcher's file.
+
+    Attributes
+    ----------
+    label : str
+        The file's name, as used in messages.
+    data : Dataset
+        The records to show: the accepted events, with or without the bundled ones.
+    located : GeocodeResult
+        Their geocode.
+    accepted : tuple of str
+        Ids of the file's events that are shown.
+    rejected : tuple of Problem
+        Every problem of the file's rows, the rows not shown and why.
+    rows : int
+        Rows (records) read from the file.
+    replace : bool
+        Whether the file's events replace the bundled ones.
+    digest : str
+        Names the content and the choice of replacing (equal files, equal digest).
+    """
+
+    label: str
+    data: Dataset
+    located: geocode.GeocodeResult
+    accepted: tuple[str, ...]
+    rejected: tuple[Problem, ...]
+    rows: int
+    replace: bool
+    digest: str
+
+
+def _quiet(fraction: float, message: str) -> None:
+    """Report no progress."""
+
+
+def combine(
+    raw: bytes,
+    label: str,
+    base: Dataset,
+    frontier: geocode.Frontier,
+    replace: bool = False,
+    progress: Progress = _quiet,
+) -> UserData:
+    """Import a CSV or GeoJSON file and combine its good rows with the bundled data.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file's content.
+    label : str
+        Its name (``.csv``, ``.geojson`` or ``.json``).
+    base : Dataset
+        The bundled records (their sources and places can be cited).
+    frontier : Frontier
+        The 1962 border and territory, for geocoding.
+    replace : bool
+        Show the file's events instead of the bundled events (else beside them).
+    progress : callable, optional
+        Called with a fraction done and what is being done.
+
+    Returns
+    -------
+    UserData
+
+    Raises
+    ------
+    DataError
+        When the file as a whole cannot be read (too large, not UTF-8).
+    """
+    progress(0.05, f"Reading and checking the rows of {label}…")
+    result = importer.import_events(raw, label, base, frontier.territory)
+    rows = len(result.events) + len(
+        {p.line for p in result.problems if p.line is not None}
+    )
+    progress(0.5, "Checking the rows against the bundled records…")
+    rejected = list(result.problems)
+    kept = result
+    merged = importer.merge(base, kept, replace=replace)
+    while True:  # dropping a row can leave another's `related` dangling
+        clashes = [
+            p for p in validate.check(merged) if p.file == label and p not in rejected
+        ]
+        rejected += clashes
+        bad = {p.record for p in clashes} & {r[0].id for r in kept.events}
+        if not bad:
+            break
+        kept = importer.ImportResult(
+            [r for r in kept.events if r[0].id not in bad],
+            kept.sources,
+            kept.places,
+            [],
+        )
+        merged = importer.merge(base, kept, replace=replace)
+    progress(0.75, "Placing the events on the 1962 map…")
+    located = geocode.geocode(merged, frontier)
+    progress(1.0, "Done.")
+    return UserData(
+        label=label,
+        data=merged,
+        located=located,
+        accepted=tuple(r[0].id for r in kept.events),
+        rejected=tuple(rejected),
+        rows=rows,
+        replace=replace,
+        digest=hashlib.sha256(raw).hexdigest()[:16] + ("-instead" if replace else ""),
+    )
+
+
+def report_frame(problems: tuple[Problem, ...] | list[Problem]) -> pd.DataFrame:
+    """Return the problems as a table of row, record, field and reason.
+
+    ``Row`` is the file's line (CSV: the line where the row starts; GeoJSON: the
+    line of the feature), so a reader can find it in an editor.
+    """
+    return pd.DataFrame(
+        {
+            "Line": pd.array([p.line for p in problems], dtype="Int64"),
+            "Record": [p.record or "" for p in problems],
+            "Field": [p.field or "" for p in problems],
+            "Problem": [p.message for p in problems],
+        }
+    )

@@ -1,0 +1,60 @@
+"""Researchers in Chromium: load a file on the data page, download the selection."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_app_browser import (
+    FIRST_LOAD,
+    STORY,
+    TIMEOUT,
+    main_text,
+    open_map,
+    settle,
+    wait_for_features,
+)
+
+pytestmark = pytest.mark.e2e
+
+IMPORTS = Path(__file__).resolve().parents[1] / "data" / "import"
+
+
+def test_an_uploaded_file_is_reported_and_mapped(app, page, page_log, bundled):
+    page.goto(f"{app.url}/data")
+    page.get_by_role("heading", level=1, name="Your own events").wait_for(
+        timeout=FIRST_LOAD * 1000
+    )
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(IMPORTS / "researcher-bad.csv")
+    )
+    page.get_by_text("1 event on the map beside the bundled events").wait_for(
+        timeout=TIMEOUT * 1000
+    )
+    settle(page)
+    text = main_text(page)
+    assert "Report on researcher-bad.csv" in text
+    assert "unknown place (got 'Tachen'" in page.content()
+    page.get_by_role("link", name="Open the map").click()
+    page.get_by_text("Showing 1 event from your file").wait_for(timeout=TIMEOUT * 1000)
+    expected = {*bundled.on_map(bundled.selected(**STORY)), "my-good"}
+    wait_for_features(page, expected, page_log)
+    page_log.assert_clean()
+
+
+def test_the_download_holds_exactly_the_filtered_events(
+    app, page, page_log, bundled, tmp_path
+):
+    open_map(page, f"{app.url}/?kind=unrest")
+    expected = bundled.selected(**STORY, kinds=("unrest",))
+    assert expected
+    with page.expect_download(timeout=TIMEOUT * 1000) as info:
+        page.get_by_role("button", name="GeoJSON").click()
+    path = tmp_path / "events.geojson"
+    info.value.save_as(path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert [f["id"] for f in doc["features"]] == expected
+    assert doc["metadata"]["filter"]["kinds"] == ["unrest"]
+    assert doc["metadata"]["filter"]["events_selected"] == len(expected)
+    page_log.assert_clean()

@@ -1,0 +1,136 @@
+"""The data page: a researcher's file is checked, reported and mapped (AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+IMPORTS = Path(__file__).resolve().parent / "data" / "import"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def _app():
+    import streamlit as st
+
+    from app_pages import data_page, map_page, nav
+
+    # the real app's navigation, so page links resolve; the test picks the page
+    pages = [nav.map_page(), nav.source_page(), nav.data_page()]
+    st.navigation(pages, position="hidden")
+    if st.session_state.get("page") == "map":
+        map_page.render()
+    else:
+        data_page.render()
+
+
+def _start() -> AppTest:
+    at = AppTest.from_function(_app, default_timeout=90)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
+    at.file_uploader(key="user_file").set_value((name, content, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _drawn(at: AppTest) -> str:
+    (component,) = [
+        el for el in at.main if getattr(el, "type", None) == "component_instance"
+    ]
+    return json.loads(component.proto.json_args)["feature_group"]
+
+
+def test_upload_maps_good_rows_beside_the_bundled_events():
+    at = _upload(_start(), "researcher.csv", (IMPORTS / "researcher.csv").read_bytes())
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {
+        "Records read": "2",
+        "Events mapped": "2",
+        "Rows with problems": "0",
+    }
+    assert "2 events on the map beside the bundled events" in at.success[0].value
+    at.session_state["page"] = "map"
+    at.run()
+    assert not at.exception, at.exception
+    drawn = _drawn(at)
+    assert "my-1962-04-22-flight" in drawn and "my-1962-05-camp" in drawn
+    assert "1962-04-22-mass-crossing" in drawn  # the bundled events stay
+    banner = at.info[0].value.replace("\\", "")  # markdown escapes
+    assert "Showing 2 events from your file researcher.csv beside" in banner
+
+
+def test_upload_instead_of_bundled_and_rejected_rows_are_reported():
+    at = _start()
+    at.radio(key="user_mode").set_value("Instead of the bundled events").run()
+    content = (IMPORTS / "researcher-bad.csv").read_bytes()
+    at = _upload(at, "researcher-bad.csv", content)
+    report = at.dataframe[0].value
+    assert report.to_dict("records") == [
+        {
+            "Line": 3,
+            "Record": "my-bad",
+            "Field": "place",
+            "Problem": "unknown place (got 'Tachen'; expected a gazetteer id or "
+            "name; closest: tacheng)",
+        },
+        {
+            "Line": 3,
+            "Record": "my-bad",
+            "Field": "when",
+            "Problem": "impossible date: April 1962 has 30 days (got '1962-04-31'; "
+            "expected a day from 01 to 30)",
+        },
+    ]
+    at.session_state["page"] = "map"
+    at.run()
+    drawn = _drawn(at)
+    assert "my-good" in drawn
+    assert "my-bad" not in drawn
+    assert "1962-04-22-mass-crossing" not in drawn  # instead of the bundle
+
+
+def test_row_clashing_with_the_bundle_is_reported_not_mapped():
+    row = (
+        "1962-04-22-mass-crossing,Same id,crossing,1962-04-22,Tacheng,,,"
+        "A clash.,,,wcda-memo-1962-04-24-soviet\n"
+    )
+    header = (IMPORTS / "researcher.csv").read_text().splitlines()[0]
+    at = _upload(_start(), "clash.csv", f"{header}\n{row}".encode())
+    (problem,) = at.dataframe[0].value.to_dict("records")
+    assert problem["Record"] == "1962-04-22-mass-crossing"
+    assert problem["Field"] == "id"
+    assert problem["Problem"].startswith("duplicate event id")
+    assert "No row could be mapped" in at.error[0].value
+
+
+def test_file_that_is_not_utf8_is_refused_and_nothing_changes():
+    at = _upload(_start(), "latin.csv", "id,title\nx,Café\n".encode("latin-1"))
+    assert at.error[0].value == "The file was not loaded:"
+    assert "latin.csv" in at.code[0].value and "UTF-8" in at.code[0].value
+    assert "user_report" not in at.session_state
+    assert "user_data" not in at.session_state
+
+
+def test_remove_returns_to_the_bundled_events():
+    at = _upload(_start(), "researcher.csv", (IMPORTS / "researcher.csv").read_bytes())
+    (remove,) = [b for b in at.button if b.label.startswith("Remove your file")]
+    remove.click().run()
+    assert "user_data" not in at.session_state
+    assert not [b for b in at.button if b.label.startswith("Remove your file")]
+    at.session_state["page"] = "map"
+    at.run()
+    assert "my-1962-05-camp" not in _drawn(at)
