@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, timedelta
 
 import folium
 import pandas as pd
@@ -11,10 +12,10 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import nav
-from app_pages.loaded import Loaded, base_map, load
+from app_pages.loaded import Loaded, base_map, current
 from mapapp import detail, export, gpkg, io, mapview, meta, timeline, urlstate
-from mapapp.detail import md_escape
-from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES
+from mapapp.detail import count, md_escape
+from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES, Event
 from mapapp.select import Selection, date_span, select
 from mapapp.style import KIND_LABELS
 
@@ -29,11 +30,19 @@ INTRO = (
 )
 
 
+def _span(events: Iterable[Event]) -> tuple[date, date]:
+    """Return the events' date span, at least two days wide (for the slider)."""
+    lo, hi = date_span(events)
+    if lo == hi:
+        lo, hi = lo - timedelta(days=1), hi + timedelta(days=1)
+    return lo, hi
+
+
 def _init_state(loaded: Loaded) -> None:
     """Fill the widgets' state from the link, once per session."""
     if st.session_state.get("_init"):
         return
-    lo, hi = date_span(loaded.data.events)
+    lo, hi = _span(loaded.data.events)
     state, notes = urlstate.parse(
         st.query_params.to_dict(), {ev.id for ev in loaded.data.events}
     )
@@ -60,6 +69,43 @@ def _init_state(loaded: Loaded) -> None:
         _select(state.event, loaded)  # a link to an event centres the map on it
 
 
+def _follow_data(loaded: Loaded) -> None:
+    """Fit the date window and the selection to the data when it has changed.
+
+    The data changes when the researcher loads or removes a file on the data page;
+    the window is widened to hold the new events, and a selection that no longer
+    exists is dropped.
+    """
+    seen = st.session_state.get("_data_token")
+    st.session_state._data_token = loaded.token
+    if seen is None or seen == loaded.token:
+        return
+    lo, hi = _span(loaded.data.events)
+    start, end = st.session_state.f_window
+    if not (lo <= start <= hi and lo <= end <= hi) or loaded.user is not None:
+        st.session_state.f_window = (lo, hi)
+    if st.session_state.selected not in loaded.events.index:
+        st.session_state.selected = None
+
+
+def _user_banner(loaded: Loaded) -> None:
+    user = loaded.user
+    how = "instead of" if user.replace else "beside"
+    left_out = len({p.line for p in user.rejected})
+    st.info(
+        f"Showing {count(len(user.accepted), 'event')} from your file "
+        f"{md_escape(user.label)} {how} the bundled events"
+        + (f"; {count(left_out, 'row')} left out" if left_out else "")
+        + ".",
+        icon=":material/upload_file:",
+    )
+    st.page_link(
+        nav.data_page(),
+        label="Your data: the report, or back to the bundled events only",
+        icon=":material/arrow_back:",
+    )
+
+
 def _set_window(start: date, end: date) -> None:
     st.session_state.f_window = (start, end)
 
@@ -84,22 +130,22 @@ def _on_timeline() -> None:
     span = brushed.get("start")
     if span and len(span) == 2:
         first, last = (pd.Timestamp(v, unit="ms").date() for v in span)
-        lo, hi = date_span(load().data.events)
+        lo, hi = _span(current().data.events)
         st.session_state.f_window = (max(lo, first), min(hi, last))
     picked = selection.get(timeline.PICK) or []
     if picked and picked[0].get("id"):
-        _select(picked[0]["id"], load())
+        _select(picked[0]["id"], current())
 
 
 def _on_list() -> None:
     rows = st.session_state.get("event_list", {}).get("selection", {}).get("rows", [])
     ids = st.session_state.get("_list_ids", [])
     if rows and rows[0] < len(ids):
-        _select(ids[rows[0]], load())
+        _select(ids[rows[0]], current())
 
 
 def _sidebar(loaded: Loaded) -> Selection:
-    lo, hi = date_span(loaded.data.events)
+    lo, hi = _span(loaded.data.events)
     with st.sidebar:
         st.header("Filter")
         st.slider(
@@ -263,25 +309,36 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def _timeline_spec(ids: tuple[str, ...], selected: str | None, start: date, end: date):
-    """Return the timeline's Vega-Lite spec (cached: building it is the slow part)."""
-    frame = timeline.timeline_frame(load().data, list(ids), selected)
-    return timeline.timeline_chart(frame, start, end).to_dict(validate=False)
+def _timeline_spec(
+    token: str, ids: tuple[str, ...], selected: str | None, start: date, end: date
+):
+    """Return the timeline's Vega-Lite spec (cached: building it is the slow part).
+
+    ``token`` names the data shown (:attr:`Loaded.token`), which the cache keys on.
+    """
+    frame = timeline.timeline_frame(current().data, list(ids), selected)
+    return timeline.timeline_spec(frame, start, end)
 
 
-@st.cache_data(show_spinner=False)
-def _claims_spec():
-    """Return the spec of the competing figures (the same for every session)."""
-    return timeline.claims_chart(timeline.claims_frame(load().data)).to_dict(
+@st.cache_data(show_spinner=False, max_entries=16)
+def _claims_spec(token: str):
+    """Return the spec of the competing figures (one per dataset shown)."""
+    return timeline.claims_chart(timeline.claims_frame(current().data)).to_dict(
         validate=False
     )
 
 
-def _timelines(ids: list[str], sel: Selection) -> None:
+def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     tab1, tab2 = st.tabs(["Timeline of events", "Who says how many crossed"])
     with tab1:
         st.vega_lite_chart(
-            _timeline_spec(tuple(ids), st.session_state.selected, sel.start, sel.end),
+            _timeline_spec(
+                loaded.token,
+                tuple(ids),
+                st.session_state.selected,
+                sel.start,
+                sel.end,
+            ),
             width="stretch",
             key="timeline",
             on_select=_on_timeline,
@@ -293,7 +350,7 @@ def _timelines(ids: list[str], sel: Selection) -> None:
             "uncertain dates. Drag across the chart to narrow the dates."
         )
     with tab2:
-        st.vega_lite_chart(_claims_spec(), width="stretch")
+        st.vega_lite_chart(_claims_spec(loaded.token), width="stretch")
         st.caption(
             "Each line is one claimant's running total of people who had crossed. The "
             "figures disagree; none is shown as the true one. Hover for the scope and "
@@ -338,7 +395,7 @@ def _downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
         "kinds": list(sel.kinds),
         "grades": list(sel.grades),
         "q": sel.text,
-        "events": "bundled",
+        "events": _data_name(loaded),
         "events_selected": len(ids),
     }
     data, located = loaded.data, loaded.located
@@ -390,6 +447,15 @@ def _downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     )
 
 
+def _data_name(loaded: Loaded) -> str:
+    """Return what the exported events come from, for the export's metadata."""
+    if loaded.user is None:
+        return "bundled"
+    if loaded.user.replace:
+        return loaded.user.label
+    return f"bundled + {loaded.user.label}"
+
+
 def _far_list(loaded: Loaded, ids: list[str]) -> None:
     events = loaded.events.loc[ids]
     far = events[events["far"] | ~events["located"]]
@@ -414,8 +480,9 @@ def _far_list(loaded: Loaded, ids: list[str]) -> None:
 
 def render() -> None:
     """Draw the map page."""
-    loaded = load()
+    loaded = current()
     _init_state(loaded)
+    _follow_data(loaded)
     for note in st.session_state.pop("_notes", []):
         st.toast(note, icon="⚠️")
         st.warning(f"Part of the link was ignored: {note}.")
@@ -423,13 +490,15 @@ def render() -> None:
     ids = select(loaded.data, sel, loaded.keys)
     st.title("The 1962 Ili–Tacheng exodus", anchor=False)
     st.caption(INTRO)
+    if loaded.user is not None:
+        _user_banner(loaded)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         _map(loaded, ids)
         _far_list(loaded, ids)
     with right, st.container(height=620, border=False):
         _detail(loaded, ids)
-    _timelines(ids, sel)
+    _timelines(loaded, ids, sel)
     _event_list(loaded, ids)
     _downloads(loaded, ids, sel)
     lat, lon, zoom = st.session_state.view

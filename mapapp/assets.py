@@ -30,7 +30,7 @@ from typing import Any
 import folium
 from branca.colormap import ColorMap
 from branca.element import CssLink, Element, JavascriptLink, MacroElement
-from folium.plugins import FastMarkerCluster
+from folium.plugins import FastMarkerCluster, TimeSliderChoropleth
 from folium.raster_layers import TileLayer, WmsTileLayer
 from folium.template import Template
 
@@ -46,12 +46,14 @@ VENDOR_URL = "/app/static/vendor"
 _JSD = "https://cdn.jsdelivr.net/npm"
 _CDNJS = "https://cdnjs.cloudflare.com/ajax/libs"
 
+JQUERY = "https://code.jquery.com/jquery-3.7.1.min.js"
 CDN_TO_VENDOR: dict[str, str] = {
     # folium.Map
     f"{_JSD}/leaflet@1.9.3/dist/leaflet.js": "leaflet/leaflet.js",
     f"{_JSD}/leaflet@1.9.3/dist/leaflet.css": "leaflet/leaflet.css",
-    # folium.Popup and Map.keep_in_front call $(...): jQuery stays.
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery/jquery.min.js",
+    # folium.Popup, Map.keep_in_front and a few plugins call $(...): jQuery is
+    # vendored, and left out of maps that use none of them (see _uses_jquery).
+    JQUERY: "jquery/jquery.min.js",
     # folium.plugins.Fullscreen (the package ships no .min.js; the CDN minifies)
     f"{_JSD}/leaflet.fullscreen@3.0.0/Control.FullScreen.min.js": (
         "leaflet.fullscreen/Control.FullScreen.js"
@@ -217,6 +219,15 @@ def _needs_dropped(el: Element) -> str | None:
     return None
 
 
+def _uses_jquery(el: Element) -> bool:
+    """Return whether folium's code for ``el`` calls jQuery (``$(...)``, ``$.ajax``)."""
+    if isinstance(el, folium.Popup | TimeSliderChoropleth):
+        return True
+    if isinstance(el, folium.Map) and el.objects_to_stay_in_front:
+        return True
+    return isinstance(el, folium.GeoJson) and not el.embed
+
+
 def _localise_url(el: Element, url: str, base: str) -> str | None:
     """Return the vendored URL for ``url``, None to drop it, or raise."""
     if url in CDN_TO_VENDOR:
@@ -243,6 +254,8 @@ def localise(
     ``base``; the assets of :data:`DROPPED` are left out. Links already placed in
     the figure's header by an earlier render are rewritten or removed the same way.
     Every ``folium.Map`` gets an :class:`IconImagePath` as its first child.
+    jQuery (85 KB) is left out when no element calls it (:func:`_uses_jquery`):
+    folium loads it for every map, and most draw nothing that needs it.
 
     Parameters
     ----------
@@ -262,7 +275,9 @@ def localise(
     base = base.rstrip("/")
     changes: list[tuple[Element, str, Any]] = []  # applied only if nothing raises
     maps: list[folium.Map] = []
-    for el in list(_elements(root)):
+    elements = list(_elements(root))
+    jquery = any(_uses_jquery(el) for el in elements)
+    for el in elements:
         why = _needs_dropped(el)
         if why:
             raise MapAppError(f"{_label(el)}: {why}.")
@@ -275,10 +290,15 @@ def localise(
         for attr in ("default_js", "default_css"):
             links = getattr(el, attr, None)
             if links:
-                kept = [(n, _localise_url(el, u, base)) for n, u in links]
+                dropped = JQUERY if not jquery else None
+                kept = [
+                    (n, None if u == dropped else _localise_url(el, u, base))
+                    for n, u in links
+                ]
                 changes.append((el, attr, [(n, u) for n, u in kept if u is not None]))
         if isinstance(el, JavascriptLink | CssLink):
-            changes.append((el, "url", _localise_url(el, el.url, base)))
+            url = None if el.url == JQUERY and not jquery else el.url
+            changes.append((el, "url", url and _localise_url(el, url, base)))
         if isinstance(el, folium.Map):
             maps.append(el)
 

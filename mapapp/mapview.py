@@ -12,6 +12,7 @@ import html
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -103,6 +104,25 @@ class BaseGeoJSON:
     border: dict
     places: dict
     labels: dict
+    bounds: list[list[float]]
+    """``[[south, west], [north, east]]`` of the 1962 border."""
+
+
+class BaseMap(folium.Map):
+    """A folium map whose bounds are given, not computed from its layers.
+
+    streamlit-folium asks every map for its bounds on every run (for the value it
+    returns before the browser reports one), and folium computes them by walking
+    every coordinate of every layer: a fifth of a rerun for the base layers.
+    """
+
+    def __init__(self, *args: Any, bounds: list[list[float]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._known_bounds = bounds
+
+    def get_bounds(self) -> list[list[float]]:
+        """Return the bounds given at creation."""
+        return [list(corner) for corner in self._known_bounds]
 
 
 LABELLED_KINDS = (
@@ -119,7 +139,7 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
     """Return the display-ready GeoJSON of the base layers."""
     basemap = for_display(layers.basemap, tolerance=0.005, decimals=3)
     zones = for_display(layers.zones, tolerance=0.001, decimals=4)
-    border = for_display(layers.border, tolerance=0.0003, decimals=4)
+    border = for_display(layers.border, tolerance=0.001, decimals=4)
     border = border.assign(
         basis_text=border["basis"].map(
             lambda b: esc("; ".join(b) if isinstance(b, list | np.ndarray) else b)
@@ -135,6 +155,7 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
         + places["distance_km"].map(lambda d: f"{d:.0f} km from the 1962 line")
     )
     labelled = places[places["kind"].isin(LABELLED_KINDS)]
+    x0, y0, x1, y1 = layers.border.total_bounds
     return BaseGeoJSON(
         basemap=_geojson(
             basemap.assign(name=basemap["name"].map(esc)), ["layer", "name", "state"]
@@ -154,6 +175,7 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
             ),
             ["name_1962", "direction"],
         ),
+        bounds=[[float(y0), float(x0)], [float(y1), float(x1)]],
     )
 
 
@@ -168,7 +190,8 @@ def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
         Names from :data:`TILES` to offer as optional basemaps (they need internet;
         the vector basemap always works, and failing tiles break nothing else).
     """
-    m = folium.Map(
+    m = BaseMap(
+        bounds=base.bounds,
         location=CENTER,
         zoom_start=ZOOM,
         tiles=None,

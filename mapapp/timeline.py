@@ -6,7 +6,10 @@ them. Dates before 1970 are ordinary dates here: Vega-Lite handles negative time
 
 from __future__ import annotations
 
+import copy
+import functools
 from datetime import date, timedelta
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -50,20 +53,7 @@ def timeline_frame(
                 "selected": ev.id == selected,
             }
         )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "id",
-            "title",
-            "kind",
-            "date",
-            "start",
-            "end",
-            "precision",
-            "certainty",
-            "selected",
-        ],
-    )
+    return pd.DataFrame(rows, columns=list(_COLUMNS))
 
 
 def timeline_chart(frame: pd.DataFrame, start: date, end: date) -> alt.LayerChart:
@@ -126,6 +116,47 @@ def timeline_chart(frame: pd.DataFrame, start: date, end: date) -> alt.LayerChar
         .properties(height=230, title="Events over time (drag to choose a window)")
         .configure_axis(labelFontSize=12)
     )
+
+
+_COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "date",
+    "start",
+    "end",
+    "precision",
+    "certainty",
+    "selected",
+)
+
+
+@functools.cache
+def _skeleton() -> dict[str, Any]:
+    """Return the timeline's spec with no data (built by Altair once)."""
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
+    return timeline_chart(empty, date(1962, 1, 1), date(1962, 12, 31)).to_dict(
+        validate=False
+    )
+
+
+def timeline_spec(frame: pd.DataFrame, start: date, end: date) -> dict[str, Any]:
+    """Return :func:`timeline_chart` as a Vega-Lite dict, without rebuilding it.
+
+    Altair checks every channel against the Vega-Lite schema each time a chart is
+    built, which takes most of a rerun; here Altair builds the chart once, and each
+    call only puts in the rows and the window (the same spec, up to view names).
+    """
+    spec = copy.deepcopy(_skeleton())
+    rows = frame.assign(
+        start=pd.to_datetime(frame["start"]).dt.strftime("%Y-%m-%dT%H:%M:%S"),
+        end=pd.to_datetime(frame["end"]).dt.strftime("%Y-%m-%dT%H:%M:%S"),
+    )
+    spec["datasets"] = {spec["data"]["name"]: rows.to_dict("records")}
+    domain = [pd.Timestamp(start).isoformat(), pd.Timestamp(end).isoformat()]
+    for layer in spec["layer"]:
+        layer["encoding"]["x"]["scale"]["domain"] = domain
+    return spec
 
 
 def claims_frame(data: Dataset) -> pd.DataFrame:

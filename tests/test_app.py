@@ -51,9 +51,8 @@ def test_app_runs_and_draws_the_frontier_events():
     assert "1962-05-29-yining-riot" in args["feature_group"]
     # far events (Beijing) are listed, not drawn
     assert "1962-04-24-soviet-memorandum" not in args["feature_group"]
-    assert args["js_links"] == [
+    assert args["js_links"] == [  # no jQuery: nothing on this map calls it
         "/app/static/vendor/leaflet/leaflet.js",
-        "/app/static/vendor/jquery/jquery.min.js",
         "/app/static/vendor/leaflet.fullscreen/Control.FullScreen.js",
     ]
     assert "L.control.fullscreen" in args["script"]
@@ -113,7 +112,7 @@ def test_link_restores_selection_filters_and_view():
     assert at.query_params["event"] == "1962-05-29-yining-riot"
     # the selected event is drawn a second time, highlighted, in its own layer
     # (each drawing holds the id twice: as feature id and in its properties)
-    assert args["feature_group"].count('"id": "1962-05-29-yining-riot"') == 4
+    assert args["feature_group"].count('"id":"1962-05-29-yining-riot"') == 4
 
 
 def test_detail_shows_claims_with_claimants_and_sources():

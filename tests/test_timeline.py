@@ -81,3 +81,28 @@ def test_claims_frame_keeps_running_totals_only():
     assert frame.loc[0, "figure"] == "~10,000"
     spec = timeline.claims_chart(frame).to_dict()
     assert spec["layer"][0]["mark"]["type"] == "line"
+
+
+def _without_names(spec: dict) -> str:
+    """The spec as JSON with Altair's generated view and dataset names blanked."""
+    import json
+    import re
+
+    text = json.dumps(spec, sort_keys=True)
+    text = re.sub(r'"view_[0-9a-f_]+"', '"view"', text)
+    return re.sub(r'"data-[0-9a-f]+"', '"data"', text)
+
+
+def test_timeline_spec_is_the_chart_without_rebuilding_it():
+    for ids, selected, window in (
+        (["a", "b"], "b", (date(1962, 3, 1), date(1962, 6, 30))),
+        (["b"], None, (date(1962, 1, 1), date(1962, 12, 31))),
+        ([], None, (date(1962, 4, 1), date(1962, 4, 30))),
+    ):
+        frame = timeline.timeline_frame(data(), ids, selected)
+        fast = timeline.timeline_spec(frame, *window)
+        slow = timeline.timeline_chart(frame, *window).to_dict(validate=False)
+        assert _without_names(fast) == _without_names(slow)
+    # each call gets its own copy: changing one spec changes no other
+    fast["layer"][0]["mark"]["type"] = "line"
+    assert timeline.timeline_spec(frame, *window)["layer"][0]["mark"]["type"] == "bar"
