@@ -13,7 +13,9 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="expanded",
 )
-navigation = st.navigation([nav.map_page(), nav.source_page(), nav.data_page()])
+navigation = st.navigation(
+    [nav.map_page(), nav.source_page(), nav.data_page(), nav.present_page()]
+)
 try:
     navigation.run()
 except MapAppError as exc:

@@ -11,14 +11,25 @@ from pathlib import Path
 import click
 import geopandas as gpd
 
-from mapapp import export, geocode, gpkg, io, lpf, meta, validate
+from mapapp import (
+    export,
+    geocode,
+    gpkg,
+    io,
+    lpf,
+    mapview,
+    meta,
+    tour,
+    tourhtml,
+    validate,
+)
 from mapapp.dates import parse_edtf
 from mapapp.errors import EDTFError, MapAppError
 from mapapp.model import EVENT_KINDS, Dataset
 from mapapp.schema import schemas
 from mapapp.select import Selection, select
 
-FORMATS = ("geojson", "csv", "gpkg", "lpf")
+FORMATS = ("geojson", "csv", "gpkg", "lpf", "html")
 
 
 @click.group()
@@ -33,10 +44,11 @@ def cli() -> None:
     "--json", "as_json", is_flag=True, help="Print the report as one JSON object."
 )
 def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
-    """Validate the bundled data, or the given event, source or place files.
+    """Validate the bundled data, or the given event, source, place or tour files.
 
     Given files replace the bundled files of their kind; references are resolved
-    against the rest of the bundle. Every problem is reported; exit 1 if any.
+    against the rest of the bundle. The bundled tours are checked when no file is
+    given. Every problem is reported; exit 1 if any.
     """
     try:
         data, problems = io.read_dataset(paths)
@@ -44,10 +56,14 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
         border, territory = io.read_frontier()
         located = geocode.geocode(data, geocode.Frontier(border, territory))
         problems += geocode.problems(located, data)
+        tour_paths = _tour_paths(paths)
+        tours, found = io.read_tours(tour_paths if paths else None)
+        problems += found + tour.check(tours, data)
     except MapAppError as exc:  # the one place the CLI turns errors into messages
         raise click.ClickException(str(exc)) from None
     report = {
         **validate.summary(data),
+        "tours": len(tours.tours),
         "geocode": geocode.report(located),
         "errors": [p.to_dict() for p in problems],
     }
@@ -63,9 +79,23 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
             f"{report['places']} places, {report['claims']} claims; "
             f"dates {lo} to {hi}; {geo['located']} events located "
             f"({len(geo['far'])} far from the frontier, {geo['inferred_crossings']} "
-            f"with an inferred crossing); {len(problems)} problem(s)"
+            f"with an inferred crossing); {report['tours']} tour(s); "
+            f"{len(problems)} problem(s)"
         )
     sys.exit(1 if problems else 0)
+
+
+def _tour_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """Return the tour files among given paths (a ``tours`` folder gives its files)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir() and path.name == "tours":
+            out += sorted(path.glob("*.yaml"))
+        elif path.is_dir():
+            out += sorted((path / "tours").glob("*.yaml"))
+        elif io.classify(path) == "tours":
+            out.append(path)
+    return out
 
 
 @cli.command("schema")
@@ -171,6 +201,12 @@ def _edtf_bound(
     show_default=True,
     help="lpf only: prefix of each place's @id (where the gazetteer is published).",
 )
+@click.option(
+    "--tour",
+    "tour_id",
+    metavar="ID",
+    help="html only: the tour to present (default: default).",
+)
 def export_cmd(
     fmt: str,
     start: date | None,
@@ -179,8 +215,12 @@ def export_cmd(
     event_files: tuple[Path, ...],
     out: str,
     base_uri: str,
+    tour_id: str | None,
 ) -> None:
-    """Export events as GeoJSON, CSV or GeoPackage, or the gazetteer as LPF.
+    """Export events as GeoJSON, CSV or GeoPackage, the gazetteer as LPF, or a tour.
+
+    ``--format html --tour ID`` writes one self-contained HTML file presenting the
+    guided tour (Leaflet, data and styles inside; it opens from disk, offline).
 
     The data is checked first: if it has any problem, nothing is written. Files are
     written atomically: a failed export leaves no file behind. LPF holds the whole
@@ -188,6 +228,25 @@ def export_cmd(
     """
     if out == "-" and fmt == "gpkg":
         raise click.UsageError("a GeoPackage cannot go to standard output; use -o FILE")
+    if tour_id is not None and fmt != "html":
+        raise click.UsageError(
+            f"--tour applies to --format html only (got --format {fmt})"
+        )
+    if fmt == "html" and (start or end or kinds):
+        raise click.UsageError(
+            "--from, --to and --kind do not apply to --format html: a tour names "
+            "its events"
+        )
+    if start and end and start > end:
+        raise click.UsageError(
+            f"--to ends before --from starts (got from {start}, to {end}; expected "
+            "a window that ends on or after its start)"
+        )
+    if out != "-" and (Path(out).is_dir() or not Path(out).parent.is_dir()):
+        raise click.UsageError(
+            f"-o must name a file in an existing folder (got {out!r}"
+            + ("; it is a folder)" if Path(out).is_dir() else "; no such folder)")
+        )
     filters = {
         "from": start.isoformat() if start else None,
         "to": end.isoformat() if end else None,
@@ -199,7 +258,13 @@ def export_cmd(
         ids = select(data, Selection(start=start, end=end, kinds=kinds))
         metadata = meta.metadata({**filters, "events_selected": len(ids)})
         table = export.event_table(data, located, ids)
-        if fmt == "gpkg":
+        if fmt == "html":
+            text = _tour_text(tour_id or "default", data, located, border)
+            if out == "-":
+                click.echo(text, nl=False)
+            else:
+                io.write_atomic(Path(out), text)
+        elif fmt == "gpkg":
             zones = io.read_layer(
                 io.data_root() / "geodata" / "uncertain_zones.geojson"
             )
@@ -212,6 +277,10 @@ def export_cmd(
             io.write_atomic(Path(out), text)
     except MapAppError as exc:  # the one place the CLI turns errors into messages
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # write_atomic and write_gpkg leave nothing behind
+        raise click.ClickException(
+            f"cannot write {out}: {exc.strerror or exc}; nothing was written"
+        ) from None
     if out != "-":
         click.echo(f"wrote {out} ({fmt}; {len(ids)} events selected)", err=True)
 
@@ -233,6 +302,42 @@ def _checked(
             f"(`mapapp validate` lists them too)"
         )
     return data, located, border
+
+
+def _tour_text(
+    tour_id: str,
+    data: Dataset,
+    located: geocode.GeocodeResult,
+    border: gpd.GeoDataFrame,
+) -> str:
+    """Return the self-contained HTML presenting a checked tour."""
+    tours, problems = io.read_tours()
+    problems += tour.check(tours, data)
+    if problems:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(
+            f"{len(problems)} problem(s) in the tours; nothing was exported"
+        )
+    if tour_id not in tours.tours:
+        known = ", ".join(sorted(tours.tours)) or "none in events/tours/"
+        raise click.UsageError(f"no such tour (got {tour_id!r}; expected: {known})")
+    geodata = io.data_root() / "geodata"
+    layers = mapview.BaseLayers(
+        basemap=io.read_layer(geodata / "basemap.geojson"),
+        border=border,
+        zones=io.read_layer(geodata / "uncertain_zones.geojson"),
+        territory=io.read_layer(geodata / "territory_1962.geojson"),
+        places=located.places,
+    )
+    events = mapview.event_frame(data, located.events)
+    chosen = tours.tours[tour_id]
+    return tourhtml.tour_html(
+        chosen,
+        tour.slides(chosen, data, events),
+        mapview.event_features(events),
+        mapview.base_geojson(layers),
+    )
 
 
 def _text(

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from mapapp.errors import DataError, ExportError, Problem
 from mapapp.model import Dataset, Event, Place, Source
+from mapapp.tour import Tour, Tours
 
 if TYPE_CHECKING:
     from mapapp.importer import ImportResult
@@ -276,6 +277,8 @@ def _message(err: dict[str, Any], model: type[BaseModel]) -> str:
     if kind == "string_pattern_mismatch":
         wanted = _PATTERNS.get(ctx.get("pattern"), f"to match {ctx.get('pattern')}")
         return f"bad format (got {got!r}; expected {wanted})"
+    if kind == "finite_number":
+        return f"not a finite number (got {got!r}; expected a number such as 6000)"
     if kind in _TYPES:
         return f"wrong type (got {_short(got)}; expected {_TYPES[kind]})"
     if kind == "too_short":
@@ -403,7 +406,15 @@ def read_places(
         return [], [
             Problem(label, exc.lineno, None, None, f"malformed JSON: {exc.msg}")
         ]
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+    except RecursionError:
+        return [], [
+            Problem(label, None, None, None, "malformed JSON: nested too deeply")
+        ]
+    if (
+        not isinstance(doc, dict)
+        or doc.get("type") != "FeatureCollection"
+        or not isinstance(doc.get("features", []), list)
+    ):
         return [], [
             Problem(label, 1, None, None, "expected a GeoJSON FeatureCollection")
         ]
@@ -421,11 +432,25 @@ def read_places(
     out, problems = [], []
     for i, feature in enumerate(doc.get("features") or []):
         line = _feature_line(path, i)
-        props = dict((feature or {}).get("properties") or {})
-        geometry = (feature or {}).get("geometry") or {}
+        props = (feature.get("properties") or {}) if isinstance(feature, dict) else None
+        if not isinstance(props, dict):
+            problems.append(
+                Problem(
+                    label,
+                    line,
+                    f"#{i + 1}",
+                    None,
+                    f"expected a Feature with an object of properties "
+                    f"(got {_short(feature)})",
+                )
+            )
+            continue
+        props, geometry = dict(props), feature.get("geometry") or {}
         record_id = props.get("id") if isinstance(props.get("id"), str) else f"#{i + 1}"
-        coords = geometry.get("coordinates")
-        if geometry.get("type") != "Point" or not _is_position(coords):
+        coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        if not isinstance(geometry, dict) or (
+            geometry.get("type") != "Point" or not _is_position(coords)
+        ):
             problems.append(
                 Problem(
                     label,
@@ -469,12 +494,14 @@ def read_source_texts(
         line = lines.get("text_file", lines[""])
         if not source.text_file:
             continue
-        path = (root / label).parent / source.text_file
+        # the label is relative to root, or (for a file outside it) the path as given
+        where = root / label if (root / label).is_file() else Path(label)
+        path = where.parent / source.text_file
         try:
             texts[source.id] = read_text(path, _label(path, root))
         except DataError as exc:
             problems.extend(
-                Problem(label, line, source.id, "text_file", p.message)
+                Problem(label, line, source.id, "text_file", str(p))
                 for p in exc.problems
             )
     return texts, problems
@@ -502,6 +529,8 @@ def classify(path: Path) -> str:
         return "imports" if _holds_events(path) else "places"
     if path.parent.name == "sources":
         return "sources"
+    if path.parent.name == "tours":
+        return "tours"
     return "events"
 
 
@@ -532,6 +561,7 @@ def read_dataset(
     for path in _expand(paths):
         given.setdefault(classify(path), []).append(path)
     imports = given.pop("imports", [])
+    given.pop("tours", None)  # tours are read by read_tours
     if imports and "events" not in given:
         chosen["events"] = []  # imported events replace the bundled ones
     chosen.update(given)
@@ -549,13 +579,32 @@ def read_dataset(
     return dataset, [*p1, *p2, *p3, *p4, *p5]
 
 
+def read_tours(
+    paths: Sequence[Path] | None = None, root: Path | None = None
+) -> tuple[Tours, list[Problem]]:
+    """Read guided tours: the given files, or every ``events/tours/*.yaml``.
+
+    Returns
+    -------
+    tours : Tours
+        Every tour that parsed (references are checked by :func:`mapapp.tour.check`).
+    problems : list of Problem
+        Malformed YAML, unknown fields, empty tours, bad views, with their lines.
+    """
+    root = root or data_root()
+    if paths is None:
+        paths = sorted((root / "events" / "tours").glob("*.yaml"))
+    rows, problems = read_records(paths, Tour, root)
+    return Tours.from_located(rows), problems
+
+
 def _holds_events(path: Path) -> bool:
     """Tell an event FeatureCollection (features with ``when``) from a gazetteer."""
     try:
         if path.stat().st_size > MAX_BYTES:
             return False
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         return False  # read_places reports it
     features = doc.get("features") if isinstance(doc, dict) else None
     first = features[0] if isinstance(features, list) and features else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mapapp.model import Event, Place, Source
+from mapapp.tour import Tour
 
 BASE = "https://example.org/yita-1962/schemas"
 
@@ -82,9 +83,10 @@ def _places() -> dict[str, Any]:
 
 
 def schemas() -> dict[str, dict[str, Any]]:
-    """Return the JSON Schema of each data file kind, by file name."""
+    """Return the JSON Schema of each data file kind (tours too), by file name."""
     return {
         "event.schema.json": _list_or_one(Event, "event", "Event records"),
         "source.schema.json": _list_or_one(Source, "source", "Source records"),
         "places.schema.json": _places(),
+        "tour.schema.json": _list_or_one(Tour, "tour", "Guided tours"),
     }

@@ -1,0 +1,371 @@
+"""Present a guided tour to a class: one step at a time, big type, keys to go on."""
+
+from __future__ import annotations
+
+import folium
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import nav
+from app_pages.loaded import Loaded, base_map, load
+from mapapp import io, tour, tourhtml
+from mapapp.detail import md_escape
+from mapapp.errors import DataError
+from mapapp.style import KIND_COLOURS
+from mapapp.tour import Slide, Tours
+
+MAP_HEIGHT = 560
+FADED = {"color": "#6b6b6b", "weight": 3, "opacity": 0.6, "fillOpacity": 0.35}
+HALO = {"color": "#000000", "weight": 14, "opacity": 0.25, "fill": False}
+
+# Constant CSS only (no data): the sidebar and header hidden, type sized for a room.
+CSS = """
+<style>
+section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stExpandSidebarButton"], header[data-testid="stHeader"] {
+  display: none !important; }
+[data-testid="stMainBlockContainer"], .block-container {
+  padding: 0.8rem 1.6rem 0.5rem !important; max-width: 100% !important; }
+.st-key-present-text { gap: 0.45rem; }
+.st-key-present-text [data-testid="stMarkdownContainer"] {
+  margin-bottom: 0 !important; }
+.st-key-present-head p { font-size: clamp(15px, 1.05vw, 22px); margin: 0; }
+.st-key-present-date p { font-size: clamp(18px, 1.5vw, 32px); font-weight: bold;
+  color: #7a0019; margin: 0; }
+.st-key-present-title p { font-size: clamp(26px, 2.25vw, 48px); line-height: 1.15;
+  font-weight: 700; margin: 0; }
+.st-key-present-narration p { font-size: clamp(18px, 1.45vw, 31px);
+  line-height: 1.38; }
+.st-key-present-quote blockquote p { font-size: clamp(17px, 1.35vw, 29px);
+  font-style: italic; line-height: 1.35; }
+.st-key-present-quote blockquote, .st-key-present-quote blockquote * {
+  color: #222 !important; opacity: 1 !important; }
+.st-key-present-quote blockquote { border-left: 0.25em solid #7a0019 !important; }
+.st-key-present-count p { font-size: clamp(17px, 1.3vw, 28px); text-align: right; }
+.st-key-present-map iframe { height: max(420px, calc(100vh - 150px)) !important; }
+.st-key-present-text { height: max(420px, calc(100vh - 150px)) !important; }
+.st-key-present-source p { font-size: clamp(14px, 1vw, 21px); color: #333; }
+.st-key-present-nav button p { font-size: clamp(15px, 1.05vw, 22px); }
+</style>
+"""
+
+# PageUp/PageDown (what presentation clickers send) click the previous/next button,
+# as do all the tour keys pressed while the map (an iframe) has the focus. The
+# buttons' own shortcuts handle ← → Home End in the page. The map is fitted to the
+# height of the window (the CSS sizes its iframe; Leaflet's div follows here), and
+# its legend starts folded on small screens.
+KEYS_JS = """
+<script>
+(() => {
+  const doc = window.document;
+  const target = {PageUp: 'present-prev', PageDown: 'present-next',
+    ArrowLeft: 'present-prev', ArrowRight: 'present-next',
+    Home: 'present-first', End: 'present-last'};
+  const press = (e, inFrame) => {
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
+    if (!inFrame && e.key !== 'PageUp' && e.key !== 'PageDown') return;
+    const name = target[e.key];
+    const button = name && doc.querySelector('.st-key-' + name + ' button');
+    if (!button) return;
+    e.preventDefault();
+    if (!button.disabled) button.click();
+  };
+  const onPage = (e) => press(e, false);
+  const onFrame = (e) => press(e, true);
+  if (window.__presentKeys) doc.removeEventListener('keydown', window.__presentKeys);
+  window.__presentKeys = onPage;
+  doc.addEventListener('keydown', onPage);
+  if (window.__presentFrames) clearInterval(window.__presentFrames);
+  window.__presentFrames = setInterval(() => {
+    for (const frame of doc.querySelectorAll('iframe')) {
+      let inner = null;
+      try { inner = frame.contentDocument; } catch (err) { continue; }
+      if (!inner) continue;
+      if (!inner.__presentKeys) {
+        inner.__presentKeys = true;
+        inner.addEventListener('keydown', onFrame);
+      }
+      const legend = inner.getElementById('map-legend');
+      if (legend && !legend.__presentFolded) {
+        legend.__presentFolded = true;
+        if (window.innerHeight < 900) legend.open = false;
+      }
+      const div = inner.getElementById('map_div');
+      const map = frame.contentWindow && frame.contentWindow.map;
+      if (div && map && frame.closest('.st-key-present-map')
+          && Math.abs(div.clientHeight - frame.clientHeight) > 2) {
+        div.style.height = frame.clientHeight + 'px';
+        map.invalidateSize();
+      }
+    }
+  }, 500);
+})();
+</script>
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def load_tours() -> Tours:
+    """Read and check the tours against the loaded events; raise DataError if bad."""
+    tours, problems = io.read_tours()
+    problems += tour.check(tours, load().data)
+    if problems:
+        raise DataError(problems)
+    return tours
+
+
+@st.cache_resource(show_spinner=False)
+def tour_slides(tour_id: str) -> list[Slide]:
+    """Return the slides of one tour (what each step shows, and where)."""
+    loaded = load()
+    return tour.slides(load_tours().tours[tour_id], loaded.data, loaded.events)
+
+
+def _default_tour(tours: Tours) -> str:
+    return "default" if "default" in tours.tours else next(iter(tours.tours))
+
+
+def _init_state(tours: Tours) -> None:
+    """Take the tour and step from the link, once per session; note what was wrong."""
+    if st.session_state.get("_present_init"):
+        return
+    notes = []
+    wanted = st.query_params.get("tour")
+    tour_id = _default_tour(tours)
+    if wanted in tours.tours:
+        tour_id = wanted
+    elif wanted:
+        notes.append(
+            f"The link names a tour that does not exist: {wanted!r}. Showing "
+            f"“{tours.tours[tour_id].title}” instead."
+        )
+    count = len(tours.tours[tour_id].steps)
+    raw = st.query_params.get("step")
+    step = 1
+    if raw is not None:
+        try:
+            step = int(raw)
+        except ValueError:
+            step = 0
+        if not 1 <= step <= count:
+            step = count if step > count else 1
+            notes.append(
+                f"The link asks for step {raw!r}, but this tour has steps 1 to "
+                f"{count}. Showing step {step}."
+            )
+    st.session_state.update(
+        _present_init=True,
+        _present_notes=notes,
+        present_tour=tour_id,
+        present_step=step - 1,
+    )
+
+
+def _go(step: int) -> None:
+    st.session_state.present_step = step
+
+
+def _choose_tour() -> None:
+    st.session_state.present_step = 0
+
+
+def _head(tours: Tours, count: int) -> None:
+    """Draw the tour's name, the buttons, the counter and the progress bar."""
+    i = st.session_state.present_step
+    current = tours.tours[st.session_state.present_tour]
+    with st.container(key="present-head"):
+        left, nav_col, right = st.columns([4, 6, 2], vertical_alignment="center")
+        with left:
+            if len(tours.tours) > 1:
+                st.selectbox(
+                    "Tour",
+                    list(tours.tours),
+                    key="present_tour",
+                    format_func=lambda t: tours.tours[t].title,
+                    on_change=_choose_tour,
+                    label_visibility="collapsed",
+                )
+            else:
+                st.markdown(f"**{md_escape(current.title)}**")
+        with nav_col, st.container(key="present-nav", horizontal=True):
+            st.button(
+                "« First",
+                key="present-first",
+                on_click=_go,
+                args=(0,),
+                disabled=i == 0,
+                shortcut="Home",
+            )
+            st.button(
+                "◀ Previous",
+                key="present-prev",
+                on_click=_go,
+                args=(i - 1,),
+                disabled=i == 0,
+                shortcut="Left",
+            )
+            st.button(
+                "Next ▶",
+                key="present-next",
+                on_click=_go,
+                args=(i + 1,),
+                disabled=i == count - 1,
+                shortcut="Right",
+                type="primary",
+            )
+            st.button(
+                "Last »",
+                key="present-last",
+                on_click=_go,
+                args=(count - 1,),
+                disabled=i == count - 1,
+                shortcut="End",
+            )
+        with right, st.container(key="present-count"):
+            st.markdown(f"**Step {i + 1} of {count}**")
+        st.progress((i + 1) / count)
+
+
+def _groups(loaded: Loaded, slides: list[Slide], i: int) -> list[folium.FeatureGroup]:
+    """Return the earlier steps' events (faded) and this step's (highlighted)."""
+    drawable = loaded.drawable
+    now = slides[i]
+    before = dict.fromkeys(s.event for s in slides[:i] if s.event != now.event)
+    faded = folium.FeatureGroup(name="Earlier steps")
+    shapes = [f for e in before for f in drawable.features.get(e, [])]
+    tips = [f for e in before for f in drawable.arrows.get(e, [])]
+    if shapes:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": shapes},
+            style_function=lambda f: FADED,
+            marker=folium.CircleMarker(radius=6, fill=True, fill_color="#9a9a9a"),
+            tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
+        ).add_to(faded)
+    if tips:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": tips},
+            style_function=lambda f: {**FADED, "weight": 1, "fillColor": "#6b6b6b"},
+        ).add_to(faded)
+    current = folium.FeatureGroup(name="This step")
+    tourhtml.FlyTo(*now.view).add_to(current)
+    shapes = drawable.features.get(now.event, [])
+    colour = KIND_COLOURS[now.kind]
+    live = {"color": colour, "weight": 6, "opacity": 1, "fillColor": colour}
+    if shapes:
+        collection = {"type": "FeatureCollection", "features": shapes}
+        folium.GeoJson(
+            collection,
+            style_function=lambda f: HALO,
+            marker=folium.CircleMarker(radius=19, weight=6, opacity=0.35, fill=False),
+        ).add_to(current)
+        folium.GeoJson(
+            collection,
+            style_function=lambda f: {**live, "fillOpacity": 0.9},
+            marker=folium.CircleMarker(radius=11, fill=True),
+            tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
+        ).add_to(current)
+    tips = drawable.arrows.get(now.event, [])
+    if tips:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": tips},
+            style_function=lambda f: {**live, "weight": 1, "fillOpacity": 1},
+        ).add_to(current)
+    return [faded, current]
+
+
+def _map(loaded: Loaded, slides: list[Slide], i: int) -> None:
+    m = base_map()
+    m.options["keyboard"] = False  # the arrow keys move through the tour instead
+    st_folium(  # no center/zoom: the step's layer group flies the map (FlyTo)
+        m,
+        key="present-map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        feature_group_to_add=_groups(loaded, slides, i),
+        returned_objects=[],
+    )
+
+
+def _text(slide: Slide, description: str | None) -> None:
+    """Draw the step's date, title, narration and quote, large."""
+    with st.container(key="present-text", height=MAP_HEIGHT, border=False):
+        if description:
+            st.caption(md_escape(description))
+        with st.container(key="present-date"):
+            st.markdown(md_escape(slide.date))
+        with st.container(key="present-title"):
+            st.markdown(md_escape(slide.title))
+        if slide.narration:
+            with st.container(key="present-narration"):
+                st.markdown(md_escape(slide.narration))
+        if slide.quote:
+            with st.container(key="present-quote"):
+                st.markdown(f"> “{md_escape(slide.quote)}”")
+        with st.container(key="present-source"):
+            lead = "—" if slide.quote else "Source:"
+            st.markdown(
+                f"{lead} {md_escape(slide.citation)} · grade {slide.grade}: "
+                f"{md_escape(slide.grade_meaning)}"
+            )
+            if not slide.on_map:
+                st.caption(
+                    "Not drawn on the map: this took place far from the frontier, "
+                    "or over a whole region."
+                )
+
+
+def _download(loaded: Loaded, tour_id: str) -> None:
+    """Offer the tour as one HTML file that presents it offline (built on click)."""
+    chosen = load_tours().tours[tour_id]
+
+    def build() -> str:
+        return tourhtml.tour_html(
+            chosen, tour_slides(tour_id), loaded.drawable, loaded.base
+        )
+
+    st.download_button(
+        "Download this tour for offline use (one HTML file)",
+        build,
+        f"yita-1962-{tour_id}.html",
+        "text/html",
+        on_click="ignore",
+        key="present-download",
+        help="Opens from disk in any browser, with no internet and no Python, and "
+        "presents the same steps with the same keys.",
+    )
+
+
+def render() -> None:
+    """Draw the present page for ``?tour=ID&step=N`` (N from 1)."""
+    loaded = load()
+    tours = load_tours()
+    st.html(CSS)
+    st.html(KEYS_JS, unsafe_allow_javascript=True)
+    if not tours.tours:
+        st.info("There are no tours yet: add one to events/tours/ (see the docs).")
+        return
+    _init_state(tours)
+    for note in st.session_state.pop("_present_notes", []):
+        st.warning(note)
+    tour_id = st.session_state.present_tour
+    slides = tour_slides(tour_id)
+    count = len(slides)
+    i = min(max(st.session_state.present_step, 0), count - 1)
+    st.session_state.present_step = i
+    _head(tours, count)
+    left, right = st.columns([11, 9], gap="medium")
+    with left, st.container(key="present-map"):
+        _map(loaded, slides, i)
+    with right:
+        description = load_tours().tours[tour_id].description if i == 0 else None
+        _text(slides[i], description)
+    foot1, foot2 = st.columns([11, 9])
+    with foot1:
+        st.caption(
+            "Keys: → or PageDown next, ← or PageUp previous, Home first, End last "
+            "(presentation clickers work). Faded marks are earlier steps."
+        )
+    with foot2:
+        _download(loaded, tour_id)
+    st.page_link(nav.map_page(), label="Back to the map and timeline")
+    st.query_params.from_dict({"tour": tour_id, "step": str(i + 1)})

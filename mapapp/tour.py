@@ -1,0 +1,260 @@
+"""Guided tours: a title, a description and ordered steps through the events.
+
+A tour file in ``events/tours/`` names events by id; each step may add narration in
+our own words and a map view. :func:`check` finds the problems across records
+(unknown events, duplicate tour ids); :func:`slides` turns a tour into what the
+present page and the offline export show, one :class:`Slide` per step.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+from pydantic import Field
+
+from mapapp.errors import Problem
+from mapapp.model import GRADE_MEANING, Dataset, Event, Origin, Record, Slug, Text
+
+MIN_ZOOM = 3
+MAX_ZOOM = 12
+OVERVIEW = (45.2, 81.6, 6)
+"""The view of a step whose event is not on the frontier map (Beijing, Moscow)."""
+FIT_ZOOMS = (5, 8)
+"""The zooms a step fitted to its event's geometry may get (wide enough to orient)."""
+MAP_PX = (700, 480)
+"""The map size (pixels, less padding) that fitted views are computed for."""
+
+View = tuple[float, float, int]
+
+
+class TourView(Record):
+    """Where the map goes for a step: its centre and zoom."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    zoom: int = Field(ge=MIN_ZOOM, le=MAX_ZOOM)
+
+
+class TourStep(Record):
+    """One step: an event, optional narration in our words, an optional view.
+
+    ``quote`` picks which of the event's quoted citations to show (1 is the first,
+    the default).
+    """
+
+    event: Slug
+    narration: Text | None = None
+    view: TourView | None = None
+    quote: int | None = Field(default=None, ge=1)
+
+
+class Tour(Record):
+    """A guided tour through the events, for presenting to a class."""
+
+    id: Slug
+    title: Text
+    description: Text
+    steps: list[TourStep] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Tours:
+    """Every tour of one load, by id, with where each came from.
+
+    Attributes
+    ----------
+    tours : dict
+        By id, in file order (the first of duplicate ids wins).
+    origins : dict
+        Tour id -> (file, {field path: line}).
+    duplicates : tuple
+        ``(id, file, line)`` of every tour whose id was seen before.
+    """
+
+    tours: dict[str, Tour] = field(default_factory=dict)
+    origins: dict[str, Origin] = field(default_factory=dict)
+    duplicates: tuple[tuple[str, str, int], ...] = ()
+
+    @classmethod
+    def from_located(cls, rows: list[tuple[Tour, str, dict[str, int]]]) -> Tours:
+        """Assemble the tours read with their locations (see ``io.read_tours``)."""
+        tours: dict[str, Tour] = {}
+        origins: dict[str, Origin] = {}
+        duplicates = []
+        for tour, label, lines in rows:
+            if tour.id in tours:
+                duplicates.append((tour.id, label, lines[""]))
+                continue
+            tours[tour.id] = tour
+            origins[tour.id] = (label, lines)
+        return cls(tours, origins, tuple(duplicates))
+
+    def where(self, tour_id: str, path: str = "") -> tuple[str, int | None]:
+        """Return the file and line of a tour or of one of its fields."""
+        label, lines = self.origins.get(tour_id, ("<input>", {}))
+        return label, lines.get(path, lines.get(""))
+
+
+def check(tours: Tours, data: Dataset) -> list[Problem]:
+    """Return the problems across records: duplicate tour ids, unknown events.
+
+    Parameters
+    ----------
+    tours : Tours
+        Tours that each passed their own model (empty steps, bad views and unknown
+        fields are reported when reading).
+    data : Dataset
+        The events the steps name.
+
+    Returns
+    -------
+    list of Problem
+    """
+    problems = []
+    for tour_id, label, line in tours.duplicates:
+        first, first_line = tours.where(tour_id)
+        problems.append(
+            Problem(
+                label,
+                line,
+                tour_id,
+                "id",
+                f"duplicate tour id (got {tour_id!r}; first defined at "
+                f"{first}:{first_line}; ids must be unique)",
+            )
+        )
+    events = {ev.id: ev for ev in data.events}
+    for tour in tours.tours.values():
+        for i, step in enumerate(tour.steps):
+            path, message = _check_step(step, i, events)
+            if message:
+                label, line = tours.where(tour.id, path)
+                problems.append(Problem(label, line, tour.id, path, message))
+    return problems
+
+
+def _check_step(
+    step: TourStep, i: int, events: dict[str, Event]
+) -> tuple[str, str | None]:
+    """Return the field path and the problem of one step (None if it is fine)."""
+    ev = events.get(step.event)
+    if ev is None:
+        close = difflib.get_close_matches(step.event, list(events), n=3)
+        hint = f"; closest: {', '.join(close)}" if close else ""
+        return (
+            f"steps[{i}].event",
+            f"unknown event (got {step.event!r}; expected an event id{hint})",
+        )
+    quotes = sum(1 for c in ev.sources if c.quote)
+    if step.quote is not None and step.quote > quotes:
+        return (
+            f"steps[{i}].quote",
+            f"no such quote (got {step.quote}; event {ev.id!r} cites "
+            f"{quotes} quote(s); expected 1 to {quotes}, or no quote field)",
+        )
+    return "", None
+
+
+@dataclass(frozen=True)
+class Slide:
+    """What one step shows: the text beside the map and where the map goes.
+
+    ``quote`` is the verbatim quote the step picks (by default the event's first;
+    None if the event quotes nothing); ``citation`` and ``grade`` are of its source,
+    or of the event's first source.
+    """
+
+    number: int
+    event: str
+    kind: str
+    date: str
+    title: str
+    narration: str | None
+    quote: str | None
+    citation: str
+    grade: str
+    grade_meaning: str
+    view: View
+    on_map: bool
+
+
+def slides(tour: Tour, data: Dataset, events: gpd.GeoDataFrame) -> list[Slide]:
+    """Return one slide per step of a checked tour.
+
+    Parameters
+    ----------
+    tour : Tour
+        A tour whose events all exist (see :func:`check`).
+    data : Dataset
+    events : GeoDataFrame
+        Geocoded events indexed by id, with ``located`` and ``far`` columns
+        (:func:`mapapp.mapview.event_frame`).
+
+    Returns
+    -------
+    list of Slide
+        The view is the step's own, else fitted to the event's geometry, else
+        :data:`OVERVIEW` (for events far from the frontier or not located).
+    """
+    out = []
+    for number, step in enumerate(tour.steps, start=1):
+        ev = data.event(step.event)
+        quoted = [c for c in ev.sources if c.quote]
+        cited = quoted[(step.quote or 1) - 1] if quoted else ev.sources[0]
+        source = data.sources[cited.source]
+        row = events.loc[ev.id] if ev.id in events.index else None
+        on_map = row is not None and bool(row["located"]) and not bool(row["far"])
+        if step.view is not None:
+            view: View = (step.view.lat, step.view.lon, step.view.zoom)
+        elif on_map:
+            view = fit_view(tuple(row.geometry.bounds))
+        else:
+            view = OVERVIEW
+        out.append(
+            Slide(
+                number=number,
+                event=ev.id,
+                kind=ev.kind,
+                date=ev.when.human(),
+                title=ev.title,
+                narration=step.narration,
+                quote=cited.quote,
+                citation=source.citation(),
+                grade=source.grade,
+                grade_meaning=GRADE_MEANING[source.grade],
+                view=view,
+                on_map=on_map,
+            )
+        )
+    return out
+
+
+def _mercator(lat: float) -> float:
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def fit_view(bounds: tuple[float, ...], size: tuple[int, int] = MAP_PX) -> View:
+    """Return the centre and zoom that fit ``(minx, miny, maxx, maxy)`` on a map.
+
+    The zoom is Leaflet's (256-pixel tiles, Web Mercator), rounded down and kept
+    within :data:`FIT_ZOOMS`; a point gets the largest of them.
+
+    >>> fit_view((80.0, 44.0, 82.0, 46.0))
+    (45.0, 81.0, 7)
+    >>> fit_view((81.3, 43.9, 81.3, 43.9))
+    (43.9, 81.3, 8)
+    """
+    minx, miny, maxx, maxy = bounds
+    width, height = size
+    zooms = [float(FIT_ZOOMS[1])]
+    if maxx > minx:
+        zooms.append(math.log2(width * 360 / ((maxx - minx) * 256)))
+    span = _mercator(maxy) - _mercator(miny)
+    if span > 0:
+        zooms.append(math.log2(height * 2 * math.pi / (span * 256)))
+    zoom = max(FIT_ZOOMS[0], min(math.floor(min(zooms)), FIT_ZOOMS[1]))
+    return (round((miny + maxy) / 2, 4), round((minx + maxx) / 2, 4), zoom)

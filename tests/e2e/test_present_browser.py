@@ -1,0 +1,162 @@
+"""Presenting a tour in Chromium: the present page, and the exported file offline.
+
+The present page runs against a real ``streamlit run`` (see conftest.py); the map's
+view is read from the Leaflet map streamlit-folium keeps in ``window.map`` inside
+its iframe. The exported file is opened from ``file://`` with the browser offline
+and every other request aborted; its player exposes ``window.yitaTour``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from click.testing import CliRunner
+
+from mapapp import io
+from mapapp.cli import cli
+
+pytestmark = pytest.mark.e2e
+
+IFRAME = "iframe[title='streamlit_folium.st_folium']"
+FIRST_LOAD = 90  # s: the first page of a server loads and geocodes the data
+TIMEOUT = 20  # s
+CENTRE_JS = (
+    "() => { const c = window.map.getCenter();"
+    " return [c.lat, c.lng, window.map.getZoom()]; }"
+)
+
+
+def wait_until(check: Callable[[], Any], what: str, timeout: float = TIMEOUT) -> Any:
+    """Poll ``check`` until it returns a truthy value (exceptions count as not yet)."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    error: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+            if last:
+                return last
+        except Exception as exc:  # playwright raises its own Error types
+            error = exc
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; last: {last!r}; error: {error!r}")
+
+
+@pytest.fixture(scope="module")
+def tour_steps() -> list[tuple[str, str]]:
+    """The default tour's steps as (event id, title)."""
+    data, _ = io.read_dataset()
+    tours, _ = io.read_tours()
+    return [(s.event, data.event(s.event).title) for s in tours.tours["default"].steps]
+
+
+def map_centre(page) -> list[float]:
+    """Return [lat, lon, zoom] of the Leaflet map in the st_folium iframe."""
+
+    def read():
+        frames = page.locator(IFRAME)
+        if frames.count() != 1:
+            return None
+        frame = frames.element_handle().content_frame()
+        ready = "() => !!window.map && !!document.querySelector('.leaflet-container')"
+        return frame.evaluate(CENTRE_JS) if frame.evaluate(ready) else None
+
+    return wait_until(read, "the Leaflet map in the st_folium iframe")
+
+
+def close_to(centre: list[float], view: tuple[float, float, int]) -> bool:
+    lat, lon, zoom = view
+    return (
+        centre[2] == zoom
+        and abs(centre[0] - lat) < 0.05
+        and abs(centre[1] - lon) < 0.05
+    )
+
+
+def step_param(page) -> str | None:
+    return parse_qs(urlparse(page.url).query).get("step", [None])[0]
+
+
+def test_arrow_keys_move_through_the_steps_and_the_map(app, page, page_log, tour_steps):
+    from app_pages.present_page import tour_slides
+
+    slides = tour_slides("default")
+    n = len(tour_steps)
+    page.goto(f"{app.url}/present?tour=default&step=6")
+    page.get_by_text(f"Step 6 of {n}").wait_for(timeout=FIRST_LOAD * 1000)
+    page.get_by_text(tour_steps[5][1]).first.wait_for()
+    wait_until(lambda: close_to(map_centre(page), slides[5].view), "step 6's view")
+    before = map_centre(page)
+    page.keyboard.press("ArrowRight")
+    page.get_by_text(f"Step 7 of {n}").wait_for(timeout=TIMEOUT * 1000)
+    page.get_by_text(tour_steps[6][1]).first.wait_for()
+    after = wait_until(
+        lambda: (c := map_centre(page)) != before and close_to(c, slides[6].view) and c,
+        "the map to move to step 7's view",
+    )
+    assert after[:2] != before[:2]
+    wait_until(lambda: step_param(page) == "7", "?step=7 in the address bar")
+    page.keyboard.press("PageDown")  # what a presentation clicker sends
+    page.get_by_text(f"Step 8 of {n}").wait_for(timeout=TIMEOUT * 1000)
+    page.keyboard.press("ArrowLeft")
+    page.get_by_text(f"Step 7 of {n}").wait_for(timeout=TIMEOUT * 1000)
+    page.keyboard.press("End")
+    page.get_by_text(f"Step {n} of {n}").wait_for(timeout=TIMEOUT * 1000)
+    page.keyboard.press("Home")
+    page.get_by_text(f"Step 1 of {n}").wait_for(timeout=TIMEOUT * 1000)
+    wait_until(lambda: close_to(map_centre(page), slides[0].view), "step 1's view")
+    page_log.assert_clean()
+
+
+def test_exported_file_presents_the_tour_offline(page, page_log, tmp_path, tour_steps):
+    out = tmp_path / "yita-1962.html"
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "html", "--tour", "default", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    context = page.context
+    context.set_offline(True)
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if route.request.url.startswith(("file:", "data:"))
+            else route.abort()
+        ),
+    )
+    n = len(tour_steps)
+    page.goto(Path(out).as_uri())
+    counter = page.locator("#tour-counter")
+    wait_until(lambda: counter.inner_text() == f"Step 1 of {n}", "step 1")
+    assert page.locator("#tour-title").inner_text() == tour_steps[0][1]
+    # the map is drawn: Leaflet's container, the basemap and border as SVG paths
+    wait_until(
+        lambda: page.locator(".leaflet-container svg path").count() > 10,
+        "the base map's SVG paths",
+    )
+    start = page.evaluate("() => window.yitaTour.map.getCenter().lng")
+    for key, step in (("ArrowRight", 2), ("PageDown", 3), ("PageUp", 2)):
+        page.keyboard.press(key)
+        wait_until(lambda s=step: counter.inner_text() == f"Step {s} of {n}", key)
+        assert page.locator("#tour-title").inner_text() == tour_steps[step - 1][1]
+    page.keyboard.press("End")
+    wait_until(lambda: counter.inner_text() == f"Step {n} of {n}", "End")
+    assert page.locator("#tour-title").inner_text() == tour_steps[-1][1]
+    assert page.locator("#tour-next").is_disabled()
+    # the map flies to the last step's view (and the earlier steps stay, faded)
+    wait_until(
+        lambda: page.evaluate("() => window.yitaTour.map.getCenter().lng") != start,
+        "the map to fly to the last step",
+    )
+    page.keyboard.press("Home")
+    wait_until(lambda: counter.inner_text() == f"Step 1 of {n}", "Home")
+    assert page.evaluate("() => location.hash") == "#step=1"
+    # nothing but the file itself (and data: URIs inside it) was ever requested
+    assert [u for u in page_log.requests if not u.startswith(("file:", "data:"))] == []
+    assert page_log.console_errors() == [] and page_log.dialogs == []
+    page_log.checked = True  # assert_clean counts the file:// URL as a foreign host

@@ -1,0 +1,170 @@
+"""The present page, run headless with AppTest: steps, buttons, the link, errors."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from mapapp import io
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+@pytest.fixture(scope="module")
+def default_steps() -> list[str]:
+    tours, problems = io.read_tours()
+    assert problems == []
+    return [s.event for s in tours.tours["default"].steps]
+
+
+def _present_app():
+    from app_pages.loaded import show_error
+    from app_pages.present_page import render
+    from mapapp.errors import MapAppError
+
+    try:
+        render()
+    except MapAppError as exc:  # as streamlit_app.py does
+        show_error(exc)
+
+
+def run(params: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_function(_present_app, default_timeout=90)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def map_args(at: AppTest) -> dict:
+    (component,) = [
+        el for el in at.main if getattr(el, "type", None) == "component_instance"
+    ]
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)
+
+
+def texts(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown).replace("\\", "")
+
+
+def counter(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**Step "))
+
+
+def title_of(event_id: str) -> str:
+    data, _ = io.read_dataset()
+    return data.event(event_id).title
+
+
+def test_opens_on_the_first_step_of_the_default_tour(default_steps):
+    at = run()
+    n = len(default_steps)
+    assert counter(at) == f"**Step 1 of {n}**"
+    assert title_of(default_steps[0]) in texts(at)
+    assert at.query_params["tour"] == "default" and at.query_params["step"] == "1"
+    assert at.button(key="present-prev").disabled
+    assert at.button(key="present-first").disabled
+    assert not at.button(key="present-next").disabled
+    assert at.get("progress")[0].value == pytest.approx(100 / n, abs=1)  # percent
+
+
+def test_link_restores_the_step_and_the_map_view(default_steps):
+    from app_pages.present_page import tour_slides
+
+    at = run({"tour": "default", "step": "6"})
+    slide = tour_slides("default")[5]
+    assert slide.event == default_steps[5] == "1962-04-22-mass-crossing"
+    assert counter(at).startswith("**Step 6 of ")
+    body = texts(at)
+    assert slide.title in body and slide.date in body
+    assert f"“{slide.quote}”" in body and "grade A: primary document" in body
+    args = map_args(at)
+    lat, lon, zoom = slide.view
+    # the step's layer group flies the map there (a centre given to st_folium
+    # would make it jump, and cut the flight short)
+    assert args["center"] is None and args["zoom"] is None
+    flights = re.findall(
+        r"map_div\.flyTo\(\s*\[([^\]]*)\],\s*(\d+)", args["feature_group"]
+    )
+    assert flights == [(f"{lat},{lon}", str(zoom))]
+    groups = args["feature_group"].replace('": "', '":"')
+    # this step's event is drawn twice (halo and mark); an earlier one faded;
+    # the steps still to come are not drawn at all
+    assert groups.count('"id":"1962-04-22-mass-crossing"') >= 4
+    assert '"id":"1962-04-10-tacheng-county-flight"' in groups
+    assert '"id":"1962-05-29-yining-riot"' not in groups
+
+
+def test_buttons_move_through_the_steps_and_update_the_link(default_steps):
+    n = len(default_steps)
+    at = run({"tour": "default", "step": "2"})
+    at.button(key="present-next").click().run()
+    assert counter(at) == f"**Step 3 of {n}**" and at.query_params["step"] == "3"
+    assert title_of(default_steps[2]) in texts(at)
+    at.button(key="present-prev").click().run()
+    assert at.query_params["step"] == "2"
+    at.button(key="present-last").click().run()
+    assert counter(at) == f"**Step {n} of {n}**"
+    assert at.button(key="present-next").disabled
+    assert title_of(default_steps[-1]) in texts(at)
+    at.button(key="present-first").click().run()
+    assert at.query_params["step"] == "1"
+
+
+@pytest.mark.parametrize(
+    ("params", "note", "step"),
+    [
+        (
+            {"tour": "nope"},
+            "The link names a tour that does not exist: 'nope'",
+            "1",
+        ),
+        ({"step": "abc"}, "The link asks for step 'abc'", "1"),
+        ({"step": "0"}, "The link asks for step '0'", "1"),
+        ({"step": "999"}, "The link asks for step '999'", "last"),
+    ],
+)
+def test_bad_link_parameters_are_explained_not_fatal(params, note, step, default_steps):
+    at = run(params)
+    assert note in " ".join(w.value for w in at.warning)
+    expected = str(len(default_steps)) if step == "last" else step
+    assert at.query_params["step"] == expected
+    assert at.query_params["tour"] == "default"
+
+
+def test_offers_the_offline_file():
+    at = run()
+    (button,) = at.get("download_button")
+    assert button.proto.label.startswith("Download this tour for offline use")
+
+
+def test_broken_tour_shows_an_error_page_with_file_and_line(tmp_path, monkeypatch):
+    for part in ("events", "geodata"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    (tmp_path / "events" / "tours" / "broken.yaml").write_text(
+        "id: broken\ntitle: Broken\ndescription: x\nsteps:\n  - event: no-such-event\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("MAPAPP_DATA", str(tmp_path))
+    at = run()
+    assert "could not be loaded" in at.error[0].value
+    assert (
+        "events/tours/broken.yaml:5: broken: steps[0].event: unknown event "
+        "(got 'no-such-event'" in at.code[0].value
+    )

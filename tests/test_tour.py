@@ -1,0 +1,306 @@
+"""Tours: reading with lines, checks across records, slides, the offline HTML file."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from click.testing import CliRunner
+from shapely.geometry import LineString, Point
+
+from mapapp import io, mapview, tour, tourhtml
+from mapapp.cli import cli
+from mapapp.tour import OVERVIEW, Slide, Tour, fit_view
+
+ROOT = Path(__file__).resolve().parent.parent
+TOURS = ROOT / "tests" / "data" / "tours"
+
+
+@pytest.fixture
+def mini_data(mini_root):
+    data, problems = io.read_dataset(root=mini_root)
+    assert problems == []
+    return data
+
+
+def problems_of(names: list[str], data) -> list[str]:
+    tours, problems = io.read_tours([TOURS / f"{n}.yaml" for n in names], root=ROOT)
+    return [str(p) for p in problems + tour.check(tours, data)]
+
+
+def test_good_tour_reads_with_its_steps(mini_data):
+    tours, problems = io.read_tours([TOURS / "good.yaml"], root=ROOT)
+    assert problems == [] and tour.check(tours, mini_data) == []
+    t = tours.tours["mini-tour"]
+    assert [s.event for s in t.steps] == ["talks", "crossing-a"]
+    assert t.steps[1].view.zoom == 7 and t.steps[0].view is None
+    assert tours.where("mini-tour", "steps[1].event") == (
+        "tests/data/tours/good.yaml",
+        7,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "unknown-event",
+            "tests/data/tours/unknown-event.yaml:6: unknown-event: steps[1].event: "
+            "unknown event (got 'crossing-b'; expected an event id; closest: "
+            "crossing-a)",
+        ),
+        (
+            "empty-steps",
+            "tests/data/tours/empty-steps.yaml:4: empty-steps: steps: too few items "
+            "(got []; expected at least 1)",
+        ),
+        (
+            "bad-zoom",
+            "tests/data/tours/bad-zoom.yaml:9: bad-zoom: steps[0].view.zoom: out of "
+            "range (got 20; expected a value ≤ 12)",
+        ),
+        (
+            "malformed",
+            "tests/data/tours/malformed.yaml:6: malformed YAML: while parsing a flow "
+            "sequence did not find expected ',' or ']'",
+        ),
+        (
+            "bad-quote",
+            "tests/data/tours/bad-quote.yaml:6: bad-quote: steps[0].quote: no such "
+            "quote (got 2; event 'crossing-a' cites 1 quote(s); expected 1 to 1, or "
+            "no quote field)",
+        ),
+    ],
+)
+def test_bad_tour_is_reported_with_file_and_line(name, expected, mini_data):
+    assert problems_of([name], mini_data) == [expected]
+
+
+def test_duplicate_tour_ids_are_reported(mini_data):
+    assert problems_of(["good", "duplicate-id"], mini_data) == [
+        "tests/data/tours/duplicate-id.yaml:1: mini-tour: id: duplicate tour id (got "
+        "'mini-tour'; first defined at tests/data/tours/good.yaml:1; ids must be "
+        "unique)"
+    ]
+
+
+def test_bundled_tours_are_valid_and_default_has_12_steps():
+    data, problems = io.read_dataset()
+    tours, found = io.read_tours()
+    assert problems + found + tour.check(tours, data) == []
+    default = tours.tours["default"]
+    assert len(default.steps) >= 12
+    ids = [s.event for s in default.steps]
+    for needed in (
+        "1962-04-22-mass-crossing",
+        "1962-04-24-soviet-memorandum",
+        "1962-05-29-yining-riot",
+    ):
+        assert needed in ids
+    assert ids.index("1962-04-22-mass-crossing") < ids.index("1962-05-29-yining-riot")
+
+
+def _events() -> gpd.GeoDataFrame:
+    frame = gpd.GeoDataFrame(
+        {
+            "id": ["talks", "crossing-a"],
+            "located": [False, True],
+            "far": [False, False],
+        },
+        geometry=[Point(0, 0), LineString([(80, 44), (82, 46)])],
+        crs=4326,
+    )
+    return frame.set_index("id", drop=False)
+
+
+def test_slides_take_the_view_the_geometry_or_the_overview(mini_data):
+    tours, _ = io.read_tours([TOURS / "good.yaml"], root=ROOT)
+    t = tours.tours["mini-tour"]
+    first, second = tour.slides(t, mini_data, _events())
+    assert first.view == OVERVIEW and not first.on_map
+    assert first.quote is None and first.narration == "Diplomats talk."
+    assert second.view == (1.5, 1.5, 7) and second.on_map
+    assert second.quote == "crossed the border on 22 April"
+    assert (second.date, second.grade) == ("22 April 1962", "A")
+    # without its own view the step is fitted to the event's route
+    bare = t.model_copy(
+        update={"steps": [t.steps[1].model_copy(update={"view": None})]}
+    )
+    (fitted,) = tour.slides(bare, mini_data, _events())
+    assert fitted.view == fit_view((80, 44, 82, 46)) == (45.0, 81.0, 7)
+
+
+def test_fit_view_keeps_zooms_in_range():
+    assert fit_view((0.0, 0.0, 100.0, 60.0))[2] == 5
+    assert fit_view((81.0, 44.0, 81.01, 44.01))[2] == 8
+
+
+def _collection(geometry: dict, **props) -> dict:
+    feature = {"type": "Feature", "geometry": geometry, "properties": props}
+    return {"type": "FeatureCollection", "features": [feature]}
+
+
+def _base() -> mapview.BaseGeoJSON:
+    """A base map of one feature per layer (folium's tooltips need their fields)."""
+    square = {
+        "type": "Polygon",
+        "coordinates": [[[80, 43], [82, 43], [82, 45], [80, 45], [80, 43]]],
+    }
+    line = {"type": "LineString", "coordinates": [[80, 44], [82, 44]]}
+    point = {"type": "Point", "coordinates": [81, 44]}
+    return mapview.BaseGeoJSON(
+        basemap=_collection(square, layer="land", name="Land", state="PRC"),
+        zones=_collection(square, name="Zone", reason="maps differ"),
+        border=_collection(
+            line, id="b", certainty="certain", basis_text="treaty", note_text=""
+        ),
+        places=_collection(
+            point, name_1962="Town", other="", where="PRC side", precision="exact"
+        ),
+        labels=_collection(point, name_1962="Town", direction="down"),
+        bounds=[[43.0, 80.0], [45.0, 82.0]],
+    )
+
+
+PAYLOAD = "</script><script>alert(1)</script>"
+
+
+def _slide(**kw) -> Slide:
+    values = {
+        "number": 1,
+        "event": "x",
+        "kind": "crossing",
+        "date": "22 April 1962",
+        "title": PAYLOAD,
+        "narration": "<b>& not bold</b>",
+        "quote": "some 6,000",
+        "citation": "A memo",
+        "grade": "A",
+        "grade_meaning": "primary document",
+        "view": (44.0, 81.0, 7),
+        "on_map": True,
+    }
+    return Slide(**{**values, **kw})
+
+
+def _drawable() -> mapview.EventFeatures:
+    feature = {
+        "type": "Feature",
+        "id": "x",
+        "geometry": {"type": "Point", "coordinates": [81.0, 44.0]},
+        "properties": {"id": "x", "kind": "crossing"},
+    }
+    arrow = {
+        "type": "Feature",
+        "id": "x>0",
+        "geometry": {"type": "Point", "coordinates": [81.1, 44.1]},
+        "properties": {"id": "x"},
+    }
+    return mapview.EventFeatures({"x": [feature]}, {"x": [arrow]})
+
+
+def test_payload_gives_arrowheads_their_kind():
+    t = Tour(id="t", title="T", description="D", steps=[{"event": "x"}])
+    data = tourhtml.payload(t, [_slide()], _drawable())
+    features = data["steps"][0]["features"]
+    assert [f["properties"].get("kind") for f in features] == ["crossing", "crossing"]
+    assert data["steps"][0]["view"] == [44.0, 81.0, 7]
+
+
+def test_tour_html_is_self_contained_and_escapes_data_text():
+    base = _base()
+    t = Tour(id="t", title=PAYLOAD, description="D", steps=[{"event": "x"}])
+    page = tourhtml.tour_html(t, [_slide()], _drawable(), base)
+    assert PAYLOAD not in page and "<b>& not bold</b>" not in page
+    assert "<title>&lt;/script&gt;" in page
+    blob = re.search(
+        r'<script type="application/json" id="tour-data">(.*?)</script>', page, re.S
+    )
+    data = json.loads(blob[1])
+    assert data["title"] == PAYLOAD and data["steps"][0]["title"] == PAYLOAD
+    assert not re.search(r"<script[^>]*\bsrc=|<link[^>]*\bhref=", page)
+    assert "L.map(" in page and "yitaTour" in page
+
+
+def _loads(page: str) -> list[str]:
+    """Every http(s) URL the page would load (links to click are not loads)."""
+    found = re.findall(r'(?:src|href)="(https?://[^"]*)"', page)
+    links = re.findall(r'<a href="(https?://[^"]*)"', page)
+    return [u for u in found if u not in links]
+
+
+def test_cli_exports_the_default_tour_as_one_html_file(tmp_path):
+    out = tmp_path / "yita-1962.html"
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "html", "--tour", "default", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert _loads(page) == []
+    assert 'src="http' not in page
+    assert not re.search(r"<script[^>]*\bsrc=|<link[^>]*\bhref=", page)
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="tour-data">(.*?)</script>',
+            page,
+            re.S,
+        )[1]
+    )
+    tours, _ = io.read_tours()
+    default = tours.tours["default"]
+    assert len(data["steps"]) == len(default.steps)
+    for step, event in zip(data["steps"], default.steps, strict=True):
+        assert step["event"] == event.event
+        assert json.dumps(step["title"], ensure_ascii=False)[1:-1] in page
+    assert list(tmp_path.iterdir()) == [out]  # written atomically, no leftovers
+
+
+def test_cli_html_export_refuses_an_unknown_tour_and_writes_nothing(tmp_path):
+    out = tmp_path / "x.html"
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "html", "--tour", "nope", "-o", str(out)]
+    )
+    assert result.exit_code == 2
+    assert "no such tour (got 'nope'; expected: default)" in result.output
+    assert not out.exists()
+
+
+def test_cli_tour_option_needs_html_format(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "csv", "--tour", "default", "-o", "-"]
+    )
+    assert result.exit_code == 2
+    assert "--tour applies to --format html only" in result.output
+
+
+def test_cli_validate_checks_given_tour_files(mini_root, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MAPAPP_DATA", str(mini_root))
+    result = CliRunner().invoke(
+        cli, ["validate", "--json", "tests/data/tours/unknown-event.yaml"]
+    )
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert [e["text"] for e in report["errors"]] == [
+        "tests/data/tours/unknown-event.yaml:6: unknown-event: steps[1].event: "
+        "unknown event (got 'crossing-b'; expected an event id; closest: crossing-a)"
+    ]
+    assert report["tours"] == 1
+
+
+def test_cli_validate_checks_bundled_tours(tmp_path, monkeypatch):
+    import shutil
+
+    for part in ("events", "geodata"):
+        shutil.copytree(ROOT / part, tmp_path / part)
+    path = tmp_path / "events" / "tours" / "default.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("1962-05-29-yining-riot", "1962-05-29-riot", 1))
+    monkeypatch.setenv("MAPAPP_DATA", str(tmp_path))
+    result = CliRunner().invoke(cli, ["validate"])
+    assert result.exit_code == 1
+    assert "events/tours/default.yaml:" in result.stderr
+    assert "unknown event (got '1962-05-29-riot'" in result.stderr
