@@ -19,13 +19,10 @@ nothing. Everything runs in a temporary folder.
 
 from __future__ import annotations
 
-import csv
 import gc
 import importlib.util
-import io as stdio
 import os
 import platform
-import random
 import sys
 import tempfile
 import time
@@ -41,11 +38,17 @@ from mapapp.model import Dataset
 HERE = Path(__file__).resolve().parent
 
 
-def _synthetic_events():
-    spec = importlib.util.spec_from_file_location("bench_geocode", HERE / "geocode.py")
+def _load(name: str):
+    """Import a sibling benchmark script as a module."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", HERE / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
-    return module.synthetic_events
+    return module
+
+
+def _synthetic_events():
+    return _load("geocode").synthetic_events
 
 
 def best(fn, runs: int = 3) -> tuple[float, float, list[float]]:
@@ -65,53 +68,14 @@ def best(fn, runs: int = 3) -> tuple[float, float, list[float]]:
 
 
 def minimal_csv(data: Dataset, n: int, seed: int = 1962) -> str:
-    """Return a researcher-style CSV of n rows over the bundled gazetteer."""
-    rng = random.Random(seed)
-    places = list(data.places.values())
-    prc = [p for p in places if p.state_1962 == "PRC"]
-    ussr = [p for p in places if p.state_1962 == "USSR"]
-    source_ids = list(data.sources)
-    days = [f"1962-{m:02d}-{d:02d}" for m in (4, 5, 6) for d in range(1, 29)]
-    whens = [*days, "1962-04", "1962-05~", "1962-04-10/1962-04-20", "1962"]
-    out = stdio.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(importer.HEADER)
-    for i in range(n):
-        origin, dest = rng.choice(prc), rng.choice(ussr)
-        name = rng.choice(origin.names).name  # any variant, any script
-        lon = lat = ""
-        if i % 10 == 9:
-            place = ""
-            lon, lat = f"{rng.uniform(79, 84):.5f}", f"{rng.uniform(43, 47):.5f}"
-        elif i % 2:
-            place = f"origin:{name}|destination:{dest.id}"
-        else:
-            place = name
-        people = claimant = ""
-        if i % 3 == 0:
-            people = rng.choice(["6000", "~2000", "5000-6000"])
-            claimant = rng.choice(["Soviet government", "Xinjiang officials"])
-        source = (
-            rng.choice(source_ids)
-            if i % 7
-            else f"Interview notes, box {i % 50}, Almaty archive"
-        )
-        writer.writerow(
-            [
-                f"row-{i:06d}",
-                f"Crossing {i}",
-                "crossing",
-                rng.choice(whens),
-                place,
-                lon,
-                lat,
-                "People crossed the border.",
-                people,
-                claimant,
-                source,
-            ]
-        )
-    return out.getvalue()
+    """Return a researcher-style CSV of n rows over the bundled gazetteer.
+
+    The rows come from ``benchmarks/synth.py``: place names in several scripts,
+    roles, a tenth placed by lon/lat, people figures with claimants, known and
+    free-text sources.
+    """
+    synth = _load("synth")
+    return synth.csv_text(synth.synth_rows(n, seed, synth.gazette(data)))
 
 
 def import_and_geocode(

@@ -21,6 +21,7 @@ functions here:
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -139,6 +140,10 @@ def parse_figure(text: str) -> dict[str, Any]:
             f"not a number of people (got {text!r}; expected {FIGURE_FORMS})"
         )
     a, b = (float(x.replace(",", "")) if x else None for x in match.group("a", "b"))
+    if not math.isfinite(a) or (b is not None and not math.isfinite(b)):
+        raise ValueError(
+            f"number too large (got {text[:40]!r}…; expected {FIGURE_FORMS})"
+        )
     fields: dict[str, Any] = {"value": a} if b is None else {"low": a, "high": b}
     return {**fields, "approximate": bool(match.group("approx"))}
 

@@ -23,7 +23,8 @@ ALLOWED = (
 _DATE = re.compile(
     r"^(?P<year>\d{4}|\d{3}X|\d{2}XX)"
     r"(?:-(?P<month>\d{2}|XX)(?:-(?P<day>\d{2}|XX))?)?"
-    r"(?P<q>[?~%])?$"
+    r"(?P<q>[?~%])?$",
+    re.ASCII,  # EDTF digits are 0-9, not any Unicode digit such as ١٩٦٢
 )
 # Seasons of EDTF level 1 (northern hemisphere): first month and number of months.
 _SEASONS = {21: (3, "spring"), 22: (6, "summer"), 23: (9, "autumn"), 24: (12, "winter")}

@@ -123,7 +123,7 @@ def place_frame(
     rows = list(places)
     frame = gpd.GeoDataFrame(
         {
-            "id": [p.id for p in rows],
+            "id": np.array([p.id for p in rows], dtype=object),  # str even if empty
             "label": [p.label for p in rows],
             "other_names": [tuple(n.name for n in p.names[1:]) for p in rows],
             "kind": [p.kind for p in rows],

@@ -112,7 +112,7 @@ def import_events(
 
 def csv_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
     """Split CSV text into rows keyed by header (formula neutralisation undone)."""
-    reader = csv.reader(StringIO(text, newline=""))
+    reader = csv.reader(StringIO(text, newline=""), strict=True)
     try:
         header = [cells.restore(h.strip()) for h in next(reader)]
     except StopIteration:
@@ -148,9 +148,17 @@ def csv_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
             if joined.startswith("'") or "\x00'" in joined:  # undo neutralisation
                 values = {h: cells.restore(c) for h, c in values.items()}
             rows.append(Row(len(rows) + 1, line, values))
-    except csv.Error as exc:
+    except csv.Error as exc:  # strict: a quote left open does not swallow the rest
+        hint = " (a quote opened in this row is never closed)"
         problems.append(
-            Problem(label, reader.line_num, None, None, f"malformed CSV: {exc}")
+            Problem(
+                label,
+                start,
+                None,
+                None,
+                f"malformed CSV: {exc}{hint if 'end of data' in str(exc) else ''}; "
+                "this row and the rows after it were not read",
+            )
         )
     return rows, problems
 
@@ -218,6 +226,10 @@ def geojson_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
         return [], [
             Problem(label, exc.lineno, None, None, f"malformed JSON: {exc.msg}")
         ]
+    except RecursionError:
+        return [], [
+            Problem(label, None, None, None, "malformed JSON: nested too deeply")
+        ]
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or doc.get("type") != "FeatureCollection":
         return [], [
@@ -232,11 +244,29 @@ def geojson_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
                 Problem(label, line, f"#{i + 1}", None, "expected a Feature")
             )
             continue
-        props = dict(feature.get("properties") or {})
+        props, geometry = feature.get("properties") or {}, feature.get("geometry") or {}
+        fid = feature.get("id")
+        wrong = [
+            Problem(
+                label,
+                line,
+                fid if isinstance(fid, str) else f"#{i + 1}",
+                name,
+                f"wrong type (got {value!r:.60}; expected {wanted})",
+            )
+            for name, value, wanted in (
+                ("properties", props, "an object of properties, or null"),
+                ("geometry", geometry, "a GeoJSON geometry object, or null"),
+            )
+            if not isinstance(value, dict)
+        ]
+        if wrong:
+            problems += wrong
+            continue
+        props = dict(props)
         if "id" not in props and isinstance(feature.get("id"), str):
             props["id"] = feature["id"]
-        geometry = feature.get("geometry") or {}
-        coords = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        coords = geometry.get("coordinates")
         point = None
         if (
             geometry.get("type") == "Point"

@@ -82,9 +82,14 @@ EDTF = Annotated[
 
 
 class Record(BaseModel):
-    """Common configuration: unknown fields are errors, records are immutable."""
+    """Common configuration: unknown fields are errors, records are immutable.
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    Numbers must be finite: ``inf`` and ``nan`` cannot be written as JSON.
+    """
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class PlaceRef(Record):

@@ -381,6 +381,13 @@ def _nested(value: Any, column: str, bad: Callable[[str, str], None]) -> list | 
             f"JSON array of {column}, as the export writes)",
         )
         return []
+    except RecursionError:
+        bad(
+            column,
+            f"malformed JSON (nested too deeply; expected a JSON array of "
+            f"{column}, as the export writes)",
+        )
+        return []
     if not isinstance(parsed, list):
         bad(column, f"not a JSON array (got {text[:40]!r}; expected [...])")
         return []
