@@ -10,7 +10,7 @@ import streamlit as st
 
 from mapapp import assets, geocode, io, mapview, select, validate
 from mapapp.errors import DataError, MapAppError
-from mapapp.model import Dataset
+from mapapp.model import Dataset, Event
 from mapapp.userdata import UserData
 
 
@@ -26,6 +26,7 @@ class Loaded:
     base: mapview.BaseGeoJSON
     drawable: mapview.EventFeatures
     frontier: geocode.Frontier
+    by_id: dict[str, Event]
     user: UserData | None = None
 
     @property
@@ -74,6 +75,7 @@ def assemble(
         base=base,
         drawable=mapview.event_features(events),
         frontier=frontier,
+        by_id={ev.id: ev for ev in data.events},
         user=user,
     )
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Iterable
 from datetime import date, timedelta
 
 import folium
+import numpy as np
 import pandas as pd
 import shapely
 import streamlit as st
@@ -13,13 +16,14 @@ from streamlit_folium import st_folium
 
 from app_pages import nav
 from app_pages.loaded import Loaded, base_map, current
-from mapapp import detail, export, gpkg, io, mapview, meta, timeline, urlstate
+from mapapp import density, detail, export, gpkg, io, mapview, meta, timeline, urlstate
 from mapapp.detail import count, md_escape
 from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES, Event
 from mapapp.select import Selection, date_span, select
 from mapapp.style import KIND_LABELS
 
 STORY = (date(1962, 1, 1), date(1962, 12, 31))
+LIST_LIMIT = 1_000  # rows of the event list (all of them are in the downloads)
 INTRO = (
     "In spring 1962 tens of thousands of people, most of them Kazakhs and Uyghurs, "
     "left the Ili and Tacheng areas of Xinjiang for the Soviet Kazakh SSR. Each mark "
@@ -123,9 +127,9 @@ def _select(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
         st.session_state.target = st.session_state.view
 
 
-def _on_timeline() -> None:
-    """Apply a brushed window or a clicked event from the timeline chart."""
-    selection = st.session_state.get("timeline", {}).get("selection", {})
+def _on_timeline(key: str = "timeline") -> None:
+    """Apply a brushed window or a clicked event from the timeline chart ``key``."""
+    selection = (st.session_state.get(key) or {}).get("selection", {})
     brushed = selection.get(timeline.WINDOW) or {}
     span = brushed.get("start")
     if span and len(span) == 2:
@@ -198,9 +202,15 @@ def _sidebar(loaded: Loaded) -> Selection:
 
 
 def _map(loaded: Loaded, ids: list[str]) -> None:
-    groups = mapview.event_groups(loaded.drawable, ids, st.session_state.selected)
-    shown = loaded.events.loc[ids]
+    bounds, zoom = _reported_view()
+    plan = density.plan(loaded.drawable.points, ids, bounds, zoom)
+    groups = mapview.event_groups(
+        loaded.drawable, plan.detailed, st.session_state.selected
+    )
+    shown = loaded.events.loc[plan.detailed]
     groups.append(mapview.claim_symbols(mapview.claims_frame(loaded.data, shown)))
+    if plan.counted:
+        groups.append(density.cell_layer(plan.cells))
     lat, lon, zoom = st.session_state.target
     out = st_folium(
         base_map(),
@@ -211,8 +221,19 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
         zoom=zoom,
         feature_group_to_add=groups,
         layer_control=folium.LayerControl(collapsed=True),
-        returned_objects=["last_active_drawing", "center", "zoom"],
+        returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
     )
+    if plan.counted:
+        st.caption(
+            f"{plan.counted:,} events are too many to draw one by one: grey circles "
+            "count them per area. Zoom in (at most "
+            f"{density.DETAIL_LIMIT:,} in view) or narrow the filter to see each."
+        )
+    elif plan.outside:
+        st.caption(
+            f"Showing the {len(plan.detailed):,} events in view; move the map to "
+            f"see the {plan.outside:,} others."
+        )
     if not out:
         return
     if out.get("center") and out.get("zoom"):
@@ -232,6 +253,21 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
         if clicked in loaded.events.index and clicked != st.session_state.selected:
             _select(clicked, loaded, fly=False)
             st.rerun()
+
+
+def _reported_view() -> tuple[tuple | None, int]:
+    """Return the bounds and zoom the map last reported (this run's, not stale).
+
+    The map's value in the session state is updated before the run it triggers, so
+    the events are planned for the view the user is looking at now.
+    """
+    value = st.session_state.get("map") or {}
+    zoom = value.get("zoom") or st.session_state.view[2]
+    b = value.get("bounds") or {}
+    sw, ne = b.get("_southWest") or {}, b.get("_northEast") or {}
+    if None in (sw.get("lat"), sw.get("lng"), ne.get("lat"), ne.get("lng")):
+        return None, int(zoom)
+    return ((sw["lat"], sw["lng"]), (ne["lat"], ne["lng"])), int(zoom)
 
 
 def _detail(loaded: Loaded, ids: list[str]) -> None:
@@ -308,15 +344,31 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
             )
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
 def _timeline_spec(
-    token: str, ids: tuple[str, ...], selected: str | None, start: date, end: date
-):
-    """Return the timeline's Vega-Lite spec (cached: building it is the slow part).
+    token: str, ids: list[str], selected: str | None, start: date, end: date
+) -> dict:
+    """Return the timeline's Vega-Lite spec, cached by data, ids, selection, window.
 
-    ``token`` names the data shown (:attr:`Loaded.token`), which the cache keys on.
+    The ids are keyed by their digest: Streamlit's own hashing of a long tuple of
+    strings took seconds for tens of thousands of events.
     """
-    frame = timeline.timeline_frame(current().data, list(ids), selected)
+    digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=16).hexdigest()
+    return _cached_timeline_spec(token, digest, selected, start, end, _ids=ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_timeline_spec(
+    token: str,
+    digest: str,
+    selected: str | None,
+    start: date,
+    end: date,
+    _ids: list[str],
+) -> dict:
+    """Build the spec (``token`` names the data, ``digest`` the ids)."""
+    frame = timeline.timeline_frame(current().data, _ids, selected)
+    if len(frame) > density.DETAIL_LIMIT:  # one bar each would be megabytes
+        return timeline.counts_chart(frame, start, end).to_dict(validate=False)
     return timeline.timeline_spec(frame, start, end)
 
 
@@ -331,24 +383,32 @@ def _claims_spec(token: str):
 def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     tab1, tab2 = st.tabs(["Timeline of events", "Who says how many crossed"])
     with tab1:
+        spec = _timeline_spec(
+            loaded.token, ids, st.session_state.selected, sel.start, sel.end
+        )
+        counts = len(ids) > density.DETAIL_LIMIT
+        key = "timeline-counts" if counts else "timeline"
         st.vega_lite_chart(
-            _timeline_spec(
-                loaded.token,
-                tuple(ids),
-                st.session_state.selected,
-                sel.start,
-                sel.end,
-            ),
+            spec,
             width="stretch",
-            key="timeline",
-            on_select=_on_timeline,
-            selection_mode=[timeline.WINDOW, timeline.PICK],
+            key=key,
+            on_select=functools.partial(_on_timeline, key),
+            selection_mode=[timeline.WINDOW]
+            if counts
+            else [timeline.WINDOW, timeline.PICK],
         )
-        st.caption(
-            "Bars span every day a date may mean: a month-precision date spans the "
-            "month, an interval its range; pale dashed bars are approximate or "
-            "uncertain dates. Drag across the chart to narrow the dates."
-        )
+        if counts:
+            st.caption(
+                f"{len(ids):,} events are too many to draw one by one: the bars count "
+                "them per week and kind (by the first day each may mean). Drag "
+                "across the chart to narrow the dates."
+            )
+        else:
+            st.caption(
+                "Bars span every day a date may mean: a month-precision date spans "
+                "the month, an interval its range; pale dashed bars are approximate "
+                "or uncertain dates. Drag across the chart to narrow the dates."
+            )
     with tab2:
         st.vega_lite_chart(_claims_spec(loaded.token), width="stretch")
         st.caption(
@@ -359,24 +419,32 @@ def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
 
 
 def _event_list(loaded: Loaded, ids: list[str]) -> None:
-    by_id = {ev.id: ev for ev in loaded.data.events}
-    events = loaded.events
+    by_id = loaded.by_id
+    total = len(ids)
+    ids = ids[:LIST_LIMIT]
+    where = loaded.events.loc[ids, ["far", "located"]]
     rows = pd.DataFrame(
         {
             "Date": [by_id[i].when.human() for i in ids],
             "Event": [by_id[i].title for i in ids],
             "Kind": [KIND_LABELS[by_id[i].kind] for i in ids],
-            "Where": [
-                "far from the frontier (see list)"
-                if events.loc[i, "far"]
-                else ("not located" if not events.loc[i, "located"] else "on the map")
-                for i in ids
-            ],
+            "Where": np.where(
+                where["far"].to_numpy(dtype=bool),
+                "far from the frontier (see list)",
+                np.where(
+                    where["located"].to_numpy(dtype=bool), "on the map", "not located"
+                ),
+            ),
             "Sources": [len(by_id[i].sources) for i in ids],
         }
     )
     st.session_state._list_ids = ids
-    st.subheader(f"Events ({len(ids)} shown)", anchor=False)
+    st.subheader(f"Events ({total:,} shown)", anchor=False)
+    if total > LIST_LIMIT:
+        st.caption(
+            f"The list holds the first {LIST_LIMIT:,} of them; narrow the "
+            "filter, or download them all below."
+        )
     st.dataframe(
         rows,
         hide_index=True,
@@ -461,13 +529,16 @@ def _far_list(loaded: Loaded, ids: list[str]) -> None:
     far = events[events["far"] | ~events["located"]]
     if not len(far):
         return
+    listed = far.index[: LIST_LIMIT // 10]
     with st.expander(
         f"{len(far)} events took place far from the frontier (Beijing, Moscow, "
         "Urumqi…)",
         expanded=False,
     ):
-        by_id = {ev.id: ev for ev in loaded.data.events}
-        for eid in far.index:
+        by_id = loaded.by_id
+        if len(listed) < len(far):
+            st.caption(f"The first {len(listed)}; narrow the filter to see others.")
+        for eid in listed:
             ev = by_id[eid]
             st.button(
                 md_escape(f"{ev.when.human()} — {ev.title}"),
@@ -484,8 +555,8 @@ def render() -> None:
     _init_state(loaded)
     _follow_data(loaded)
     for note in st.session_state.pop("_notes", []):
-        st.toast(note, icon="⚠️")
-        st.warning(f"Part of the link was ignored: {note}.")
+        st.toast(md_escape(note), icon=":material/warning:")
+        st.warning(f"Part of the link was ignored: {md_escape(note)}.")
     sel = _sidebar(loaded)
     ids = select(loaded.data, sel, loaded.keys)
     st.title("The 1962 Ili–Tacheng exodus", anchor=False)

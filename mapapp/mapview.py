@@ -11,7 +11,7 @@ import functools
 import html
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import folium
@@ -400,10 +400,19 @@ class EventFeatures:
         events located on the frontier map (not far away, not unlocated).
     arrows : dict
         Event id to the arrowhead features at the ends of its routes.
+    points : DataFrame
+        One point on each drawable event (index id; ``lon``, ``lat``, ``kind``), for
+        counting events per area when there are too many to draw
+        (:mod:`mapapp.density`).
     """
 
     features: dict[str, list[dict]]
     arrows: dict[str, list[dict]]
+    points: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            {"lon": [], "lat": [], "kind": []}, index=pd.Index([], name="id")
+        )
+    )
 
 
 def event_features(events: gpd.GeoDataFrame) -> EventFeatures:
@@ -439,7 +448,16 @@ def event_features(events: gpd.GeoDataFrame) -> EventFeatures:
         tips.index = [f"{i}>{n}" for n, i in enumerate(ids)]
         for feature in _geojson(tips, ["id"])["features"]:
             arrows.setdefault(feature["properties"]["id"], []).append(feature)
-    return EventFeatures(features, arrows)
+    anchor = shapely.point_on_surface(shown.geometry.values)
+    points = pd.DataFrame(
+        {
+            "lon": shapely.get_x(anchor),
+            "lat": shapely.get_y(anchor),
+            "kind": shown["kind"].to_numpy(),
+        },
+        index=pd.Index(shown["id"].to_numpy(), name="id"),
+    )
+    return EventFeatures(features, arrows, points)
 
 
 def event_groups(

@@ -159,6 +159,57 @@ def timeline_spec(frame: pd.DataFrame, start: date, end: date) -> dict[str, Any]
     return spec
 
 
+def counts_chart(frame: pd.DataFrame, start: date, end: date) -> alt.Chart:
+    """Return events counted per week and kind, for too many events to draw each.
+
+    An event counts in the week of the first day it may mean. The chart keeps the
+    ``window`` selection (brush), so it filters the map like :func:`timeline_chart`.
+    """
+    kinds = [KIND_LABELS[k] for k in EVENT_KINDS]
+    week = pd.to_datetime(frame["start"]).dt.to_period("W-SUN").dt.start_time
+    counts = (
+        frame.assign(week=week)
+        .groupby(["week", "kind"], observed=True)
+        .size()
+        .rename("events")
+        .reset_index()
+    )
+    counts["until"] = counts["week"] + pd.Timedelta(days=7)
+    domain = [pd.Timestamp(start).isoformat(), pd.Timestamp(end).isoformat()]
+    brush = alt.selection_interval(name=WINDOW, encodings=["x"])
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "week:T",
+                title=None,
+                scale=alt.Scale(domain=domain, clamp=True),
+                axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=8),
+            ),
+            x2="until:T",
+            y=alt.Y("sum(events):Q", title="Events per week", stack=True),
+            color=alt.Color(
+                "kind:N",
+                scale=alt.Scale(
+                    domain=kinds, range=[KIND_COLOURS[k] for k in EVENT_KINDS]
+                ),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+            tooltip=[
+                alt.Tooltip("week:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("kind:N", title="Kind"),
+                alt.Tooltip("events:Q", title="Events", format=","),
+            ],
+        )
+        .add_params(brush)
+        .properties(
+            height=230, title="Events per week (drag to choose a window)"
+        )
+        .configure_axis(labelFontSize=12)
+    )
+
+
 def claims_frame(data: Dataset) -> pd.DataFrame:
     """Return the running totals of people who crossed, one row per claim.
 

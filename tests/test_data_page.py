@@ -47,11 +47,15 @@ def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return at
 
 
-def _drawn(at: AppTest) -> str:
+def _args(at: AppTest) -> dict:
     (component,) = [
         el for el in at.main if getattr(el, "type", None) == "component_instance"
     ]
-    return json.loads(component.proto.json_args)["feature_group"]
+    return json.loads(component.proto.json_args)
+
+
+def _drawn(at: AppTest) -> str:
+    return _args(at)["feature_group"]
 
 
 def test_upload_maps_good_rows_beside_the_bundled_events():
@@ -134,3 +138,35 @@ def test_remove_returns_to_the_bundled_events():
     at.session_state["page"] = "map"
     at.run()
     assert "my-1962-05-camp" not in _drawn(at)
+
+
+def test_a_large_file_is_counted_per_area_and_per_week(monkeypatch):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    import synth
+
+    from app_pages import map_page
+    from mapapp import density
+
+    monkeypatch.setattr(density, "DETAIL_LIMIT", 150)  # a small "large" file
+    monkeypatch.setattr(map_page, "LIST_LIMIT", 100)
+    rows = synth.csv_text(synth.synth_rows(300, seed=3)).encode()
+    at = _upload(_start(), "big.csv", rows)
+    assert {m.label: m.value for m in at.metric}["Events mapped"] == "300"
+    at.session_state["page"] = "map"
+    at.run()
+    assert not at.exception, at.exception
+    drawn = _drawn(at)
+    assert "events here (" in drawn  # a cell's tooltip
+    assert "synth-3-000000" not in drawn  # not one by one
+    assert "Counts of events (" in _args(at)["layer_control"]
+    captions = " ".join(c.value for c in at.caption)
+    assert "grey circles count them per area" in captions
+    assert "the bars count them per week and kind" in captions
+    assert "The list holds the first 100 of them" in captions
+    assert len(at.dataframe[0].value) == 100
+    # narrowing the filter to few events draws them one by one again
+    at.text_input(key="f_text").set_value("Synthetic unrest").run()
+    assert "events here (" not in _drawn(at)
+    assert "synth-3-" in _drawn(at)

@@ -106,3 +106,14 @@ def test_timeline_spec_is_the_chart_without_rebuilding_it():
     # each call gets its own copy: changing one spec changes no other
     fast["layer"][0]["mark"]["type"] = "line"
     assert timeline.timeline_spec(frame, *window)["layer"][0]["mark"]["type"] == "bar"
+
+
+def test_counts_chart_counts_events_per_week_and_kind():
+    frame = timeline.timeline_frame(data(), ["a", "b"])
+    spec = timeline.counts_chart(frame, date(1962, 1, 1), date(1962, 12, 31)).to_dict()
+    (rows,) = spec["datasets"].values()
+    assert [(r["week"][:10], r["kind"], r["events"]) for r in rows] == [
+        ("1962-03-26", "Crossings", 1),  # 1 April 1962 was a Sunday
+        ("1962-05-28", "Unrest", 1),
+    ]
+    assert [p["name"] for p in spec["params"]] == [timeline.WINDOW]
