@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import unicodedata
 from collections.abc import Iterable
 
@@ -14,6 +15,7 @@ _IGNORED = set(" \t-‐‑–—_.,'’ʼʻ`´\"()[]")
 _FOLD = str.maketrans({"ё": "е", "ı": "i", "ʻ": "", "ɵ": "o", "ə": "e", "ƣ": "gh"})
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(name: str) -> str:
     """Return the comparison key of a name: case, accents and punctuation removed.
 
@@ -41,11 +43,16 @@ class Gazetteer:
 
     def __init__(self, places: Iterable[Place]) -> None:
         self.places: dict[str, Place] = {p.id: p for p in places}
-        self._index: dict[str, list[str]] = {}
+
+    @functools.cached_property
+    def _index(self) -> dict[str, list[str]]:
+        """Folded name -> place ids; built on first use (ids alone need none)."""
+        index: dict[str, list[str]] = {}
         for place in self.places.values():
             keys = {fold(place.id), *(fold(n.name) for n in place.names)}
             for key in keys:
-                self._index.setdefault(key, []).append(place.id)
+                index.setdefault(key, []).append(place.id)
+        return index
 
     def __len__(self) -> int:
         return len(self.places)

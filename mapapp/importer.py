@@ -31,10 +31,11 @@ records in :mod:`mapapp.fastevent`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from io import StringIO
 from typing import Any
 
@@ -94,17 +95,33 @@ def import_events(
     geojson = label.lower().endswith((".geojson", ".json")) or (
         not label.lower().endswith(".csv") and text.lstrip().startswith("{")
     )
-    paused = gc.isenabled()
-    gc.disable()  # a bulk load makes no cycles; collections would only walk it
-    try:
+    with gc_paused():
         rows, problems = (geojson_rows if geojson else csv_rows)(text, label)
         result = RowChecker(label, base, territory).run(rows)
-    finally:
-        if paused:
-            gc.enable()
     return ImportResult(
         result.events, result.sources, result.places, [*problems, *result.problems]
     )
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector for a bulk load.
+
+    Loading makes hundreds of thousands of objects and no reference cycles; the
+    collector would only walk them again and again (a third of the time of a large
+    import). On the way out, what exists is moved to the collector's permanent
+    generation (``gc.freeze``), so that later collections skip the loaded records
+    too (the first one would otherwise take seconds); they are still freed by
+    reference counting when dropped.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.freeze()
+            gc.enable()
 
 
 # --- reading rows ----------------------------------------------------------------

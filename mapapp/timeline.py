@@ -203,9 +203,7 @@ def counts_chart(frame: pd.DataFrame, start: date, end: date) -> alt.Chart:
             ],
         )
         .add_params(brush)
-        .properties(
-            height=230, title="Events per week (drag to choose a window)"
-        )
+        .properties(height=230, title="Events per week (drag to choose a window)")
         .configure_axis(labelFontSize=12)
     )
 

@@ -93,33 +93,36 @@ def combine(
     DataError
         When the file as a whole cannot be read (too large, not UTF-8).
     """
-    progress(0.05, f"Reading and checking the rows of {label}…")
-    result = importer.import_events(raw, label, base, frontier.territory)
-    rows = len(result.events) + len(
-        {p.line for p in result.problems if p.line is not None}
-    )
-    progress(0.5, "Checking the rows against the bundled records…")
-    rejected = list(result.problems)
-    kept = result
-    merged = importer.merge(base, kept, replace=replace)
-    while True:  # dropping a row can leave another's `related` dangling
-        clashes = [
-            p for p in validate.check(merged) if p.file == label and p not in rejected
-        ]
-        rejected += clashes
-        bad = {p.record for p in clashes} & {r[0].id for r in kept.events}
-        if not bad:
-            break
-        kept = importer.ImportResult(
-            [r for r in kept.events if r[0].id not in bad],
-            kept.sources,
-            kept.places,
-            [],
+    with importer.gc_paused():  # a bulk load: see gc_paused
+        progress(0.05, f"Reading and checking the rows of {label}…")
+        result = importer.import_events(raw, label, base, frontier.territory)
+        rows = len(result.events) + len(
+            {p.line for p in result.problems if p.line is not None}
         )
+        progress(0.5, "Checking the rows against the bundled records…")
+        rejected = list(result.problems)
+        seen = set(rejected)
+        kept = result
         merged = importer.merge(base, kept, replace=replace)
-    progress(0.75, "Placing the events on the 1962 map…")
-    located = geocode.geocode(merged, frontier)
-    progress(1.0, "Done.")
+        while True:  # dropping a row can leave another's `related` dangling
+            clashes = [
+                p for p in validate.check(merged) if p.file == label and p not in seen
+            ]
+            rejected += clashes
+            seen.update(clashes)
+            bad = {p.record for p in clashes} & {r[0].id for r in kept.events}
+            if not bad:
+                break
+            kept = importer.ImportResult(
+                [r for r in kept.events if r[0].id not in bad],
+                kept.sources,
+                kept.places,
+                [],
+            )
+            merged = importer.merge(base, kept, replace=replace)
+        progress(0.75, "Placing the events on the 1962 map…")
+        located = geocode.geocode(merged, frontier)
+        progress(1.0, "Done.")
     return UserData(
         label=label,
         data=merged,
