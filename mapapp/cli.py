@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +18,7 @@ from mapapp import (
     export,
     geocode,
     gpkg,
+    importer,
     io,
     lpf,
     mapview,
@@ -24,12 +28,49 @@ from mapapp import (
     validate,
 )
 from mapapp.dates import parse_edtf
-from mapapp.errors import EDTFError, MapAppError
+from mapapp.errors import EDTFError, MapAppError, Problem
 from mapapp.model import EVENT_KINDS, Dataset
 from mapapp.schema import schemas
 from mapapp.select import Selection, select
 
 FORMATS = ("geojson", "csv", "gpkg", "lpf", "html")
+
+
+class Progress:
+    """Lines on standard error saying how far long work is.
+
+    Shown with ``--progress``, or by default when standard error is a terminal.
+    """
+
+    def __init__(self, enabled: bool | None) -> None:
+        self.enabled = sys.stderr.isatty() if enabled is None else enabled
+        self.start = time.perf_counter()
+
+    def __call__(self, message: str) -> None:
+        """Print the message with the time since the command started."""
+        if self.enabled:
+            elapsed = time.perf_counter() - self.start
+            click.echo(f"[{elapsed:6.1f} s] {message}", err=True)
+
+
+progress_option = click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Say how far the work is, on standard error (default: on a terminal).",
+)
+
+
+@contextlib.contextmanager
+def cancellable() -> Iterator[None]:
+    """Turn Ctrl-C into a message and exit status 130.
+
+    Files are written atomically, so a cancelled command leaves nothing behind.
+    """
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("cancelled: nothing was written", err=True)
+        sys.exit(130)
 
 
 @click.group()
@@ -43,19 +84,18 @@ def cli() -> None:
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the report as one JSON object."
 )
-def validate_cmd(paths: tuple[Path, ...], as_json: bool) -> None:
+@progress_option
+def validate_cmd(paths: tuple[Path, ...], as_json: bool, progress: bool | None) -> None:
     """Validate the bundled data, or the given event, source, place or tour files.
 
     Given files replace the bundled files of their kind; references are resolved
     against the rest of the bundle. The bundled tours are checked when no file is
     given. Every problem is reported; exit 1 if any.
     """
+    say = Progress(progress)
     try:
-        data, problems = io.read_dataset(paths)
-        problems += validate.check(data)
-        border, territory = io.read_frontier()
-        located = geocode.geocode(data, geocode.Frontier(border, territory))
-        problems += geocode.problems(located, data)
+        with cancellable():
+            data, problems, located, _ = _read_checked(paths, say)
         tour_paths = _tour_paths(paths)
         tours, found = io.read_tours(tour_paths if paths else None)
         problems += found + tour.check(tours, data)
@@ -207,6 +247,7 @@ def _edtf_bound(
     metavar="ID",
     help="html only: the tour to present (default: default).",
 )
+@progress_option
 def export_cmd(
     fmt: str,
     start: date | None,
@@ -216,6 +257,7 @@ def export_cmd(
     out: str,
     base_uri: str,
     tour_id: str | None,
+    progress: bool | None,
 ) -> None:
     """Export events as GeoJSON, CSV or GeoPackage, the gazetteer as LPF, or a tour.
 
@@ -253,28 +295,35 @@ def export_cmd(
         "kinds": list(kinds),
         "events": [str(p) for p in event_files] or "bundled",
     }
+    say = Progress(progress)
     try:
-        data, located, border = _checked(event_files)
-        ids = select(data, Selection(start=start, end=end, kinds=kinds))
-        metadata = meta.metadata({**filters, "events_selected": len(ids)})
-        table = export.event_table(data, located, ids)
-        if fmt == "html":
-            text = _tour_text(tour_id or "default", data, located, border)
-            if out == "-":
-                click.echo(text, nl=False)
+        with cancellable():
+            data, located, border = _checked(event_files, say)
+            ids = select(data, Selection(start=start, end=end, kinds=kinds))
+            metadata = meta.metadata({**filters, "events_selected": len(ids)})
+            table = export.event_table(data, located, ids)
+            say(f"writing {out} ({len(ids):,} events)…")
+            if fmt == "html":
+                text = _tour_text(tour_id or "default", data, located, border)
+                if out == "-":
+                    click.echo(text, nl=False)
+                else:
+                    io.write_atomic(Path(out), text)
+            elif fmt == "gpkg":
+                zones = io.read_layer(
+                    io.data_root() / "geodata" / "uncertain_zones.geojson"
+                )
+                layers = gpkg.layers(
+                    table, data, located.places, border, zones, metadata
+                )
+                io.write_gpkg(Path(out), layers)
+            elif out == "-":
+                click.echo(
+                    _text(fmt, data, table, metadata, base_uri, filters), nl=False
+                )
             else:
+                text = _text(fmt, data, table, metadata, base_uri, filters)
                 io.write_atomic(Path(out), text)
-        elif fmt == "gpkg":
-            zones = io.read_layer(
-                io.data_root() / "geodata" / "uncertain_zones.geojson"
-            )
-            layers = gpkg.layers(table, data, located.places, border, zones, metadata)
-            io.write_gpkg(Path(out), layers)
-        elif out == "-":
-            click.echo(_text(fmt, data, table, metadata, base_uri, filters), nl=False)
-        else:
-            text = _text(fmt, data, table, metadata, base_uri, filters)
-            io.write_atomic(Path(out), text)
     except MapAppError as exc:  # the one place the CLI turns errors into messages
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # write_atomic and write_gpkg leave nothing behind
@@ -285,15 +334,28 @@ def export_cmd(
         click.echo(f"wrote {out} ({fmt}; {len(ids)} events selected)", err=True)
 
 
+def _read_checked(
+    paths: tuple[Path, ...], say: Progress
+) -> tuple[Dataset, list[Problem], geocode.GeocodeResult, gpd.GeoDataFrame]:
+    """Read, check and geocode the data; return it with every problem found."""
+    say("reading the records…")
+    with importer.gc_paused():  # a bulk load (see gc_paused)
+        data, problems = io.read_dataset(paths, progress=say)
+        say(f"checking {len(data.events):,} events across records…")
+        problems += validate.check(data)
+        say("placing the events on the 1962 map…")
+        border, territory = io.read_frontier()
+        located = geocode.geocode(data, geocode.Frontier(border, territory))
+        problems += geocode.problems(located, data)
+    say(f"checked: {len(problems):,} problem(s)")
+    return data, problems, located, border
+
+
 def _checked(
-    event_files: tuple[Path, ...],
+    event_files: tuple[Path, ...], say: Progress
 ) -> tuple[Dataset, geocode.GeocodeResult, gpd.GeoDataFrame]:
     """Read, check and geocode the data; print every problem and stop if any."""
-    data, problems = io.read_dataset(event_files)
-    problems += validate.check(data)
-    border, territory = io.read_frontier()
-    located = geocode.geocode(data, geocode.Frontier(border, territory))
-    problems += geocode.problems(located, data)
+    data, problems, located, border = _read_checked(event_files, say)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)

@@ -35,7 +35,7 @@ import contextlib
 import csv
 import gc
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from io import StringIO
 from typing import Any
 
@@ -66,7 +66,11 @@ KNOWN = frozenset(CSV_COLUMNS) | frozenset(HEADER)
 
 
 def import_events(
-    data: bytes, label: str, base: Dataset, territory: gpd.GeoDataFrame
+    data: bytes,
+    label: str,
+    base: Dataset,
+    territory: gpd.GeoDataFrame,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Read events from CSV or GeoJSON bytes and check every row.
 
@@ -81,6 +85,8 @@ def import_events(
         The sources and places the rows may cite (its events are not used).
     territory : GeoDataFrame
         The 1962 territory polygons, for the state of ad-hoc points.
+    progress : callable, optional
+        Called as ``progress(rows_checked, rows)`` while the rows are checked.
 
     Returns
     -------
@@ -97,7 +103,7 @@ def import_events(
     )
     with gc_paused():
         rows, problems = (geojson_rows if geojson else csv_rows)(text, label)
-        result = RowChecker(label, base, territory).run(rows)
+        result = RowChecker(label, base, territory).run(rows, progress)
     return ImportResult(
         result.events, result.sources, result.places, [*problems, *result.problems]
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -535,7 +535,9 @@ def classify(path: Path) -> str:
 
 
 def read_dataset(
-    paths: Sequence[Path] = (), root: Path | None = None
+    paths: Sequence[Path] = (),
+    root: Path | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> tuple[Dataset, list[Problem]]:
     """Read the bundled data, or the given files against the bundled registries.
 
@@ -546,6 +548,8 @@ def read_dataset(
         (events, sources or places); the other categories come from the bundle.
     root : Path, optional
         The data folder (default :func:`data_root`).
+    progress : callable, optional
+        Called with a line saying how far the reading of imported files is.
 
     Returns
     -------
@@ -574,7 +578,7 @@ def read_dataset(
         places += found
         p3 += problems
     texts, p4 = read_source_texts(sources, root)
-    p5 = _read_imports(imports, events, sources, places, texts, root)
+    p5 = _read_imports(imports, events, sources, places, texts, root, progress)
     dataset = Dataset.from_located(events, sources, places, texts)
     return dataset, [*p1, *p2, *p3, *p4, *p5]
 
@@ -633,7 +637,11 @@ def read_bytes(path: Path, label: str | None = None) -> bytes:
 
 
 def read_import(
-    path: Path, base: Dataset, territory: gpd.GeoDataFrame, root: Path | None = None
+    path: Path,
+    base: Dataset,
+    territory: gpd.GeoDataFrame,
+    root: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Read researchers' events from a CSV or GeoJSON file.
 
@@ -646,6 +654,8 @@ def read_import(
         The 1962 territory, for the state of points given by coordinates.
     root : Path, optional
         Paths in messages are shown relative to this folder.
+    progress : callable, optional
+        Called as ``progress(rows_checked, rows)``.
 
     Returns
     -------
@@ -660,7 +670,7 @@ def read_import(
     from mapapp.importer import import_events  # importer builds on this module
 
     label = _label(path, root or data_root())
-    return import_events(read_bytes(path, label), label, base, territory)
+    return import_events(read_bytes(path, label), label, base, territory, progress)
 
 
 def _read_imports(
@@ -670,6 +680,7 @@ def _read_imports(
     places: list[tuple[Place, str, dict[str, int]]],
     texts: dict[str, str],
     root: Path,
+    progress: Callable[[str], None] | None = None,
 ) -> list[Problem]:
     """Import event files into the record lists (in place); return the problems."""
     if not paths:
@@ -682,7 +693,14 @@ def _read_imports(
     for path in paths:
         base = Dataset.from_located([], sources, places, texts)
         try:
-            result = read_import(path, base, territory, root)
+            tell = None
+            if progress is not None:
+                label = _label(path, root)
+
+                def tell(done: int, total: int, label: str = label) -> None:
+                    progress(f"{label}: {done:,} of {total:,} rows checked")
+
+            result = read_import(path, base, territory, root, tell)
         except DataError as exc:
             problems += exc.problems
             continue

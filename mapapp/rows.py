@@ -25,6 +25,7 @@ from mapapp.io import Located, build
 from mapapp.model import Dataset, Event, Source
 
 SCOPE = "not stated in the imported row"
+PROGRESS_EVERY = 10_000
 LocatedRecord = tuple[Any, str, dict[str, int]]
 
 
@@ -73,10 +74,19 @@ class RowChecker:
         self.cells_seen: dict[Any, Any] = {}
         self.box = study_box(territory)
 
-    def run(self, rows: list[Row]) -> ImportResult:
-        """Check every row; return the accepted records and the problems."""
-        for row in rows:
+    def run(
+        self, rows: list[Row], progress: Callable[[int, int], None] | None = None
+    ) -> ImportResult:
+        """Check every row; return the accepted records and the problems.
+
+        ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows.
+        """
+        for i, row in enumerate(rows):
+            if progress is not None and i % PROGRESS_EVERY == 0:
+                progress(i, len(rows))
             self._row(row)
+        if progress is not None:
+            progress(len(rows), len(rows))
         for place in make_places(self.points, self.territory, self.label):
             self.result.places.append((place, self.label, {"": self._lines[place.id]}))
         return self.result

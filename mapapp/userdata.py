@@ -95,7 +95,16 @@ def combine(
     """
     with importer.gc_paused():  # a bulk load: see gc_paused
         progress(0.05, f"Reading and checking the rows of {label}…")
-        result = importer.import_events(raw, label, base, frontier.territory)
+        result = importer.import_events(
+            raw,
+            label,
+            base,
+            frontier.territory,
+            lambda done, total: progress(
+                0.05 + 0.45 * done / max(total, 1),
+                f"Checked {done:,} of {total:,} rows of {label}…",
+            ),
+        )
         rows = len(result.events) + len(
             {p.line for p in result.problems if p.line is not None}
         )

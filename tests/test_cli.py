@@ -77,3 +77,47 @@ def test_schema_written(tmp_path):
     assert "crossing" in kinds
     stale = CliRunner().invoke(cli, ["schema", "--check", "--out", str(tmp_path / "x")])
     assert stale.exit_code == 1 and "out of date" in stale.output
+
+
+IMPORT = Path(__file__).parent / "data" / "import" / "researcher.csv"
+
+
+def test_progress_lines_say_how_far_a_long_command_is(tmp_path, monkeypatch):
+    from mapapp import rows
+
+    monkeypatch.setattr(rows, "PROGRESS_EVERY", 1)
+    out = tmp_path / "mine.geojson"
+    args = ["export", "--progress", "--format", "geojson", "--events", str(IMPORT)]
+    result = CliRunner().invoke(cli, [*args, "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = [
+        line.split("] ", 1)[1] for line in result.stderr.splitlines() if "] " in line
+    ]
+    label = "tests/data/import/researcher.csv"
+    assert lines == [
+        "reading the records…",
+        f"{label}: 0 of 2 rows checked",
+        f"{label}: 1 of 2 rows checked",
+        f"{label}: 2 of 2 rows checked",
+        "checking 2 events across records…",
+        "placing the events on the 1962 map…",
+        "checked: 0 problem(s)",
+        f"writing {out} (2 events)…",
+    ]
+    quiet = CliRunner().invoke(cli, ["validate", str(IMPORT)])  # not a terminal
+    assert "rows checked" not in quiet.stderr
+
+
+def test_ctrl_c_leaves_nothing_behind(tmp_path, monkeypatch):
+    from mapapp import io
+
+    def interrupted(*args, **kwargs):  # Ctrl-C with the whole file written aside
+        assert [p.name.endswith(".tmp") for p in tmp_path.iterdir()] == [True]
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(io.os, "replace", interrupted)
+    out = tmp_path / "events.geojson"
+    result = CliRunner().invoke(cli, ["export", "--format", "geojson", "-o", str(out)])
+    assert result.exit_code == 130
+    assert result.stderr.strip().endswith("cancelled: nothing was written")
+    assert list(tmp_path.iterdir()) == []
