@@ -347,6 +347,9 @@ def legend_html() -> str:
         'border-radius:50%;border:2px solid #444"></span> claimed number of people '
         "(area ∝ figure; hover: who claims it)</div>"
         "<div>▶ route of a crossing; dashed if its crossing point is inferred</div>"
+        '<div><span style="display:inline-block;width:11px;height:11px;'
+        'border-radius:50%;background:#3d3d3d;opacity:.6"></span> many events, '
+        "counted per area (large files; zoom in to see each)</div>"
         "</details>"
     )
 
