@@ -407,6 +407,8 @@ class EventFeatures:
         One point on each drawable event (index id; ``lon``, ``lat``, ``kind``), for
         counting events per area when there are too many to draw
         (:mod:`mapapp.density`).
+    pending : GeoDataFrame, optional
+        Drawable events whose features are built on demand (:meth:`ensure`).
     """
 
     features: dict[str, list[dict]]
@@ -416,20 +418,38 @@ class EventFeatures:
             {"lon": [], "lat": [], "kind": []}, index=pd.Index([], name="id")
         )
     )
+    pending: gpd.GeoDataFrame | None = None
+
+    def ensure(self, ids: Iterable[str | None]) -> None:
+        """Build the features of those events that are pending (in one batch)."""
+        if self.pending is None:
+            return
+        todo = [
+            i
+            for i in dict.fromkeys(ids)
+            if i is not None and i not in self.features and i in self.pending.index
+        ]
+        if todo:
+            features, arrows = _features(self.pending.loc[todo])
+            self.features.update(features)  # shared between sessions: only grows
+            self.arrows.update(arrows)
 
 
-def event_features(events: gpd.GeoDataFrame) -> EventFeatures:
-    """Return the GeoJSON features of the drawable events of :func:`event_frame`."""
-    shown = events[events["located"] & ~events["far"]]
-    columns = [
-        "id",
-        "kind",
-        "title_html",
-        "date_text",
-        "crossing_inferred",
-        "geo_precision",
-        "approximate",
-    ]
+_FEATURE_COLUMNS = [
+    "id",
+    "kind",
+    "title_html",
+    "date_text",
+    "crossing_inferred",
+    "geo_precision",
+    "approximate",
+]
+
+
+def _features(
+    shown: gpd.GeoDataFrame,
+) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """Return the GeoJSON features and arrowheads of some drawable events."""
     # MultiPoints are drawn as separate points: Leaflet 1.9.3 fails ("getElement is
     # not a function") binding a tooltip to a GeoJSON layer holding nested groups.
     parts = shown.explode(index_parts=False)
@@ -440,7 +460,7 @@ def event_features(events: gpd.GeoDataFrame) -> EventFeatures:
         for i, keep, n in zip(parts.index, first, part_no, strict=True)
     ]
     features: dict[str, list[dict]] = {}
-    for feature in _geojson(parts, columns)["features"]:
+    for feature in _geojson(parts, _FEATURE_COLUMNS)["features"]:
         features.setdefault(feature["properties"]["id"], []).append(feature)
     lines = shown[shown.geom_type.isin(["LineString", "MultiLineString"])]
     arrows: dict[str, list[dict]] = {}
@@ -451,6 +471,20 @@ def event_features(events: gpd.GeoDataFrame) -> EventFeatures:
         tips.index = [f"{i}>{n}" for n, i in enumerate(ids)]
         for feature in _geojson(tips, ["id"])["features"]:
             arrows.setdefault(feature["properties"]["id"], []).append(feature)
+    return features, arrows
+
+
+def event_features(events: gpd.GeoDataFrame, eager: int | None = None) -> EventFeatures:
+    """Return the GeoJSON features of the drawable events of :func:`event_frame`.
+
+    Up to ``eager`` drawable events (default :data:`mapapp.density.DETAIL_LIMIT`)
+    the features are built at once; beyond, only the points are, and the features
+    of the events actually drawn are built when first asked for
+    (:meth:`EventFeatures.ensure`): a map never draws more than that many one by one.
+    """
+    from mapapp.density import DETAIL_LIMIT
+
+    shown = events[events["located"] & ~events["far"]]
     anchor = shapely.point_on_surface(shown.geometry.values)
     points = pd.DataFrame(
         {
@@ -460,6 +494,9 @@ def event_features(events: gpd.GeoDataFrame) -> EventFeatures:
         },
         index=pd.Index(shown["id"].to_numpy(), name="id"),
     )
+    if len(shown) > (DETAIL_LIMIT if eager is None else eager):
+        return EventFeatures({}, {}, points, shown[[*_FEATURE_COLUMNS, "geometry"]])
+    features, arrows = _features(shown)
     return EventFeatures(features, arrows, points)
 
 
@@ -478,6 +515,8 @@ def event_groups(
     selected : str, optional
         The id of the selected event, drawn highlighted in its own group.
     """
+    ids = list(ids)
+    drawable.ensure([*ids, selected])
     chosen = [f for i in ids for f in drawable.features.get(i, [])]
     groups = []
     for kind in EVENT_KINDS:

@@ -94,3 +94,17 @@ def test_templates_compile_once():
     Template("{{ x }} same")
     assert templating.cache_info().hits == before + 1
     assert Template("{{ x }}!").render(x=1) == "1!"
+
+
+def test_features_of_many_events_are_built_when_drawn():
+    frame = events_frame()
+    lazy = mapview.event_features(frame, eager=0)  # as if there were too many
+    eager = mapview.event_features(frame)
+    assert lazy.features == {} and lazy.arrows == {}
+    assert lazy.points.equals(eager.points)
+    groups = mapview.event_groups(lazy, ["walk"], selected="talk")
+    assert set(lazy.features) == {"walk", "talk"}  # drawn, and the selection
+    assert lazy.features == eager.features and lazy.arrows == eager.arrows
+    assert [g.layer_name for g in groups] == [
+        g.layer_name for g in mapview.event_groups(eager, ["walk"], selected="talk")
+    ]
