@@ -45,14 +45,7 @@ def load() -> Loaded:
     border, territory = io.read_frontier()
     frontier = geocode.Frontier(border, territory)
     located = geocode.geocode(data, frontier)
-    geodata = io.data_root() / "geodata"
-    layers = mapview.BaseLayers(
-        basemap=io.read_layer(geodata / "basemap.geojson"),
-        border=border,
-        zones=io.read_layer(geodata / "uncertain_zones.geojson"),
-        territory=territory,
-        places=located.places,
-    )
+    layers = io.read_base_layers(border, territory, located.places)
     return assemble(data, located, layers, frontier, mapview.base_geojson(layers))
 
 

@@ -152,14 +152,7 @@ def main() -> None:
     border, territory = io.read_frontier()
     frontier = geocode.Frontier(border, territory)
     located = geocode.geocode(base_data, frontier)
-    geodata = io.data_root() / "geodata"
-    layers = mapview.BaseLayers(
-        basemap=io.read_layer(geodata / "basemap.geojson"),
-        border=border,
-        zones=io.read_layer(geodata / "uncertain_zones.geojson"),
-        territory=territory,
-        places=located.places,
-    )
+    layers = io.read_base_layers(border, territory, located.places)
     base_json = mapview.base_geojson(layers)
     # explore() imports matplotlib and mapclassify on first use: not part of a build
     explore_map(gpd.GeoDataFrame({"a": [1]}, geometry=gpd.points_from_xy([80], [44])))

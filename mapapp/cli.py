@@ -384,14 +384,8 @@ def _tour_text(
     if tour_id not in tours.tours:
         known = ", ".join(sorted(tours.tours)) or "none in events/tours/"
         raise click.UsageError(f"no such tour (got {tour_id!r}; expected: {known})")
-    geodata = io.data_root() / "geodata"
-    layers = mapview.BaseLayers(
-        basemap=io.read_layer(geodata / "basemap.geojson"),
-        border=border,
-        zones=io.read_layer(geodata / "uncertain_zones.geojson"),
-        territory=io.read_layer(geodata / "territory_1962.geojson"),
-        places=located.places,
-    )
+    _, territory = io.read_frontier()
+    layers = io.read_base_layers(border, territory, located.places)
     events = mapview.event_frame(data, located.events)
     chosen = tours.tours[tour_id]
     return tourhtml.tour_html(

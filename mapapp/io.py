@@ -26,6 +26,7 @@ from mapapp.tour import Tour, Tours
 
 if TYPE_CHECKING:
     from mapapp.importer import ImportResult
+    from mapapp.mapview import BaseLayers
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_BYTES = 50 * 1024 * 1024
@@ -840,3 +841,32 @@ def gpkg_bytes(layers: Mapping[str, pd.DataFrame]) -> bytes:
         target = Path(folder) / "export.gpkg"
         write_gpkg(target, layers)
         return target.read_bytes()
+
+
+def read_base_layers(
+    border: gpd.GeoDataFrame,
+    territory: gpd.GeoDataFrame,
+    places: gpd.GeoDataFrame,
+    root: Path | None = None,
+) -> BaseLayers:
+    """Read the basemap and uncertain zones; return every layer drawn under events.
+
+    Parameters
+    ----------
+    border, territory : GeoDataFrame
+        From :func:`read_frontier`.
+    places : GeoDataFrame
+        The geocoded gazetteer (:attr:`mapapp.geocode.GeocodeResult.places`).
+    root : Path, optional
+        The data folder (default :func:`data_root`).
+    """
+    from mapapp.mapview import BaseLayers  # mapview draws; this module only reads
+
+    root = root or data_root()
+    return BaseLayers(
+        basemap=read_layer(root / "geodata" / "basemap.geojson", root),
+        border=border,
+        zones=read_layer(root / "geodata" / "uncertain_zones.geojson", root),
+        territory=territory,
+        places=places,
+    )

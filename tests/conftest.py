@@ -36,3 +36,14 @@ def make_place(
         lon=lon,
         lat=lat,
     )
+
+
+@pytest.fixture
+def fresh_cache():
+    """Clear Streamlit's caches around an app test (AppTest shares the process)."""
+    import streamlit as st
+
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()

@@ -27,7 +27,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from click.testing import CliRunner, Result
 from streamlit.testing.v1 import AppTest
 
@@ -846,14 +845,6 @@ URLS = [
 @pytest.mark.parametrize(("params", "state", "notes"), URLS)
 def test_query_parameters(params, state, notes):
     assert parse(params, IDS) == (state, notes)
-
-
-@pytest.fixture
-def fresh_cache():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
 
 
 def test_app_link_to_a_missing_event_and_a_garbage_date(fresh_cache, bundled):

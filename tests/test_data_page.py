@@ -6,22 +6,15 @@ import json
 from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 IMPORTS = Path(__file__).resolve().parent / "data" / "import"
 
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    st.cache_resource.clear()
-    st.cache_data.clear()
-    yield
-    st.cache_resource.clear()
+pytestmark = pytest.mark.usefixtures("fresh_cache")  # see conftest.py
 
 
 def _app():
-    import streamlit as st
+    import streamlit as st  # AppTest runs this function's source on its own
 
     from app_pages import data_page, map_page, nav
 
