@@ -331,7 +331,12 @@ def export_cmd(
             f"cannot write {out}: {exc.strerror or exc}; nothing was written"
         ) from None
     if out != "-":
-        click.echo(f"wrote {out} ({fmt}; {len(ids)} events selected)", err=True)
+        what = (
+            f"the tour {tour_id or 'default'}"
+            if fmt == "html"
+            else f"{len(ids)} events selected"
+        )
+        click.echo(f"wrote {out} ({fmt}; {what})", err=True)
 
 
 def _read_checked(

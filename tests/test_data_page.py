@@ -163,3 +163,17 @@ def test_a_large_file_is_counted_per_area_and_per_week(monkeypatch):
     at.text_input(key="f_text").set_value("Synthetic unrest").run()
     assert "events here (" not in _drawn(at)
     assert "synth-3-" in _drawn(at)
+
+
+def test_a_file_over_the_size_limit_is_refused_and_the_map_keeps_its_data(
+    monkeypatch,
+):
+    from mapapp import io
+
+    at = _upload(_start(), "researcher.csv", (IMPORTS / "researcher.csv").read_bytes())
+    shown = at.session_state["user_data"]
+    monkeypatch.setattr(io, "MAX_BYTES", 1_000_000)  # instead of uploading 50 MB
+    at = _upload(at, "big.csv", b"id,title\n" + b"x," + b"a" * 1_200_000 + b"\n")
+    assert at.error[0].value == "The file was not loaded:"
+    assert at.code[0].value.startswith("big.csv: file is 1.2 MB; the limit is 1 MB")
+    assert at.session_state["user_data"] is shown  # what was shown stays
