@@ -208,9 +208,12 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
         loaded.drawable, plan.detailed, st.session_state.selected
     )
     shown = loaded.events.loc[plan.detailed]
-    groups.append(mapview.claim_symbols(mapview.claims_frame(loaded.data, shown)))
+    # drawn first, so the wide translucent circles lie under the events they are
+    # about and never take an event's click (their tooltips still show around it)
+    claims = mapview.claim_symbols(mapview.claims_frame(loaded.data, shown))
+    groups.insert(0, claims)
     if plan.counted:
-        groups.append(density.cell_layer(plan.cells))
+        groups.insert(0, density.cell_layer(plan.cells))
     lat, lon, zoom = st.session_state.target
     out = st_folium(
         base_map(),

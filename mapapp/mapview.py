@@ -333,7 +333,7 @@ def legend_html() -> str:
     dashed = line.format(' stroke-dasharray="6 4"')
     return (
         '<details id="map-legend" open role="region" aria-label="Map legend" '
-        'style="position:fixed;bottom:22px;right:10px;z-index:1000;max-width:250px;'
+        'style="position:fixed;bottom:22px;right:10px;z-index:999;max-width:250px;'
         "background:rgba(255,255,255,.94);padding:4px 8px;border:1px solid #888;"
         'border-radius:4px;font:11px/1.35 sans-serif;color:#111">'
         '<summary style="cursor:pointer;font-weight:bold">Legend</summary>'
