@@ -135,8 +135,13 @@ LABELLED_KINDS = (
 )
 
 
+def _prepared(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> dict:
+    """Return :func:`_geojson` as a :class:`~mapapp.templating.PreparedJSON`."""
+    return templating.PreparedJSON(_geojson(frame, columns))
+
+
 def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
-    """Return the display-ready GeoJSON of the base layers."""
+    """Return the display-ready GeoJSON of the base layers (JSON text made once)."""
     basemap = for_display(layers.basemap, tolerance=0.005, decimals=3)
     zones = for_display(layers.zones, tolerance=0.001, decimals=4)
     border = for_display(layers.border, tolerance=0.001, decimals=4)
@@ -157,15 +162,15 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
     labelled = places[places["kind"].isin(LABELLED_KINDS)]
     x0, y0, x1, y1 = layers.border.total_bounds
     return BaseGeoJSON(
-        basemap=_geojson(
+        basemap=_prepared(
             basemap.assign(name=basemap["name"].map(esc)), ["layer", "name", "state"]
         ),
-        zones=_geojson(
+        zones=_prepared(
             zones.assign(reason=zones["reason"].map(esc)), ["name", "reason"]
         ),
-        border=_geojson(border, ["id", "certainty", "basis_text", "note_text"]),
-        places=_geojson(places, ["name_1962", "other", "where", "precision"]),
-        labels=_geojson(
+        border=_prepared(border, ["id", "certainty", "basis_text", "note_text"]),
+        places=_prepared(places, ["name_1962", "other", "where", "precision"]),
+        labels=_prepared(
             labelled.assign(
                 # Soviet-side names a little above their point, Chinese a little
                 # below, so the twin towns on the line (Khorgos) do not overprint.

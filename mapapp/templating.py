@@ -14,6 +14,7 @@ browser on every rerun, and the blanks were a quarter of it.
 from __future__ import annotations
 
 import functools
+import json
 from typing import Any
 
 import jinja2
@@ -41,13 +42,39 @@ def _from_string(
 COMPACT_JSON = {"sort_keys": True, "separators": (",", ":")}
 
 
+class PreparedJSON(dict):
+    """A dict whose JSON text is made once, for data drawn again on every rerun.
+
+    folium writes a layer's data with Jinja's ``tojson`` each time the map is
+    rendered; with :func:`enable`, a ``PreparedJSON`` is written from the text made
+    here instead (the same bytes, see the test). The dict must not change after.
+
+    Examples
+    --------
+    >>> PreparedJSON({"b": [1, 2], "a": "x"}).text
+    '{"a":"x","b":[1,2]}'
+    """
+
+    def __init__(self, data: dict) -> None:
+        super().__init__(data)
+        self.text = json.dumps(data, **COMPACT_JSON)
+
+
+def _dumps(obj: Any, **kwargs: Any) -> str:
+    if isinstance(obj, PreparedJSON) and kwargs == COMPACT_JSON:
+        return obj.text
+    return json.dumps(obj, **kwargs)
+
+
 def enable() -> None:
     """Cache compiled templates and make folium's JSON compact (idempotent)."""
     from folium.template import Template
 
     jinja2.Environment.from_string = _from_string  # type: ignore[method-assign]
     # Template(...) shares one environment per class and options: folium's own
-    Template("").environment.policies["json.dumps_kwargs"] = COMPACT_JSON
+    policies = Template("").environment.policies
+    policies["json.dumps_kwargs"] = COMPACT_JSON
+    policies["json.dumps_function"] = _dumps
 
 
 def cache_info() -> functools._CacheInfo:

@@ -108,3 +108,30 @@ def test_features_of_many_events_are_built_when_drawn():
     assert [g.layer_name for g in groups] == [
         g.layer_name for g in mapview.event_groups(eager, ["walk"], selected="talk")
     ]
+
+
+def test_prepared_json_renders_the_same_bytes_as_a_plain_dict():
+    import folium
+
+    data = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": "a",
+                "geometry": {"type": "Point", "coordinates": [80.5, 44.25]},
+                "properties": {"name": "<Ghulja> & 'Кульджа'"},
+            }
+        ],
+    }
+
+    def html(layer_data) -> str:
+        m = folium.Map(tiles=None)
+        layer = folium.GeoJson(layer_data, tooltip=folium.GeoJsonTooltip(["name"]))
+        layer.add_to(m)
+        text = m.get_root().render()
+        return text.replace(layer.get_name(), "LAYER").replace(m.get_name(), "MAP")
+
+    plain, prepared = html(data), html(templating.PreparedJSON(data))
+    assert plain == prepared
+    assert "\\u003cGhulja\\u003e \\u0026 \\u0027" in prepared  # escaped as before
