@@ -39,7 +39,7 @@ class Loaded:
 def load() -> Loaded:
     """Read, check and geocode the bundled data; raise DataError on any problem."""
     data, problems = io.read_dataset()
-    problems += validate.check(data)
+    problems += validate.check(data, {p.record for p in problems if p.record})
     if problems:
         raise DataError(problems)
     border, territory = io.read_frontier()

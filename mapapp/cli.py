@@ -347,7 +347,7 @@ def _read_checked(
     with importer.gc_paused():  # a bulk load (see gc_paused)
         data, problems = io.read_dataset(paths, progress=say)
         say(f"checking {len(data.events):,} events across records…")
-        problems += validate.check(data)
+        problems += validate.check(data, {p.record for p in problems if p.record})
         say("placing the events on the 1962 map…")
         border, territory = io.read_frontier()
         located = geocode.geocode(data, geocode.Frontier(border, territory))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -20,13 +21,16 @@ def normalise_space(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def check(data: Dataset) -> list[Problem]:
+def check(data: Dataset, unreadable: Collection[str] = ()) -> list[Problem]:
     """Return every cross-record problem of a dataset (empty when it is consistent).
 
     Parameters
     ----------
     data : Dataset
         Records that each passed their own model.
+    unreadable : collection of str, optional
+        Ids of events that could not be read (their own problem says why): events
+        relating to them are not reported again.
 
     Returns
     -------
@@ -36,7 +40,7 @@ def check(data: Dataset) -> list[Problem]:
     """
     problems = [_duplicate(data, *dup) for dup in data.duplicates]
     gazetteer = Gazetteer(data.places.values())
-    event_ids = {ev.id for ev in data.events}
+    event_ids = {ev.id for ev in data.events} | set(unreadable)
     texts = {sid: normalise_space(text) for sid, text in data.texts.items()}
     for ev in data.events:
         problems += _check_event(data, ev, gazetteer, event_ids, texts)

@@ -201,3 +201,21 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path, monkeypatch):
         io.write_atomic(target, "new")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_an_event_that_cannot_be_read_is_reported_once(mini_root, tmp_path):
+    events = tmp_path / "two.yaml"
+    events.write_text(
+        "- id: broken\n  title: Broken\n  summary: s.\n  kind: context\n"
+        "  when: 1962-02-30\n  sources: [{source: memo}]\n"
+        "- id: fine\n  title: Fine\n  summary: s.\n  kind: context\n  when: 1962\n"
+        "  related: [broken, nowhere]\n  sources: [{source: memo}]\n",
+        encoding="utf-8",
+    )
+    data, problems = io.read_dataset([events], root=mini_root)
+    unreadable = {p.record for p in problems if p.record}
+    found = problems + validate.check(data, unreadable)
+    assert [(p.record, p.field) for p in found] == [
+        ("broken", "when"),  # the cause
+        ("fine", "related[1]"),  # a real dangling reference; not the knock-on one
+    ]
