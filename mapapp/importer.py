@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import gc
-import json
 from collections.abc import Callable, Iterator, Mapping
 from io import StringIO
 from typing import Any
@@ -42,9 +41,9 @@ from typing import Any
 import geopandas as gpd
 
 from mapapp import cells
-from mapapp.errors import Problem
+from mapapp.errors import DataError, Problem
 from mapapp.export import CSV_COLUMNS
-from mapapp.io import decode
+from mapapp.io import decode, parse_json
 from mapapp.model import Dataset
 from mapapp.rows import ImportResult, LocatedRecord, Row, RowChecker
 
@@ -244,15 +243,9 @@ def _header_problems(header: list[str], label: str) -> list[Problem]:
 def geojson_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
     """Read a FeatureCollection of events (the export's own format) into rows."""
     try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return [], [
-            Problem(label, exc.lineno, None, None, f"malformed JSON: {exc.msg}")
-        ]
-    except RecursionError:
-        return [], [
-            Problem(label, None, None, None, "malformed JSON: nested too deeply")
-        ]
+        doc = parse_json(text, label)
+    except DataError as exc:
+        return [], exc.problems
     features = doc.get("features") if isinstance(doc, dict) else None
     if not isinstance(features, list) or doc.get("type") != "FeatureCollection":
         return [], [

@@ -152,6 +152,23 @@ def _too_large(label: str, size: int) -> Problem:
     )
 
 
+def parse_json(text: str, label: str) -> Any:
+    """Parse JSON text.
+
+    Raises
+    ------
+    DataError
+        On a syntax error (with its line) or nesting too deep to read.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problem = Problem(label, exc.lineno, None, None, f"malformed JSON: {exc.msg}")
+    except RecursionError:
+        problem = Problem(label, None, None, None, "malformed JSON: nested too deeply")
+    raise DataError([problem])
+
+
 def parse_yaml(text: str, label: str) -> Any:
     """Parse YAML text into Located mappings and lists.
 
@@ -400,17 +417,9 @@ def read_places(
     """
     label = _label(path, root)
     try:
-        doc = json.loads(read_text(path, label))
+        doc = parse_json(read_text(path, label), label)
     except DataError as exc:
         return [], exc.problems
-    except json.JSONDecodeError as exc:
-        return [], [
-            Problem(label, exc.lineno, None, None, f"malformed JSON: {exc.msg}")
-        ]
-    except RecursionError:
-        return [], [
-            Problem(label, None, None, None, "malformed JSON: nested too deeply")
-        ]
     if (
         not isinstance(doc, dict)
         or doc.get("type") != "FeatureCollection"
