@@ -47,3 +47,14 @@ def fresh_cache():
     st.cache_data.clear()
     yield
     st.cache_resource.clear()
+
+
+def map_args(at) -> dict:
+    """Return the arguments of the one map (st_folium) on an AppTest page."""
+    import json
+
+    (component,) = [
+        el for el in at.main if getattr(el, "type", None) == "component_instance"
+    ]
+    assert component.proto.component_name == "streamlit_folium.st_folium"
+    return json.loads(component.proto.json_args)

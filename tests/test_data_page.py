@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from tests.conftest import map_args
 
 IMPORTS = Path(__file__).resolve().parent / "data" / "import"
 
@@ -40,15 +41,8 @@ def _upload(at: AppTest, name: str, content: bytes) -> AppTest:
     return at
 
 
-def _args(at: AppTest) -> dict:
-    (component,) = [
-        el for el in at.main if getattr(el, "type", None) == "component_instance"
-    ]
-    return json.loads(component.proto.json_args)
-
-
 def _drawn(at: AppTest) -> str:
-    return _args(at)["feature_group"]
+    return map_args(at)["feature_group"]
 
 
 def test_upload_maps_good_rows_beside_the_bundled_events():
@@ -153,7 +147,7 @@ def test_a_large_file_is_counted_per_area_and_per_week(monkeypatch):
     drawn = _drawn(at)
     assert "events here (" in drawn  # a cell's tooltip
     assert "synth-3-000000" not in drawn  # not one by one
-    assert "Counts of events (" in _args(at)["layer_control"]
+    assert "Counts of events (" in map_args(at)["layer_control"]
     captions = " ".join(c.value for c in at.caption)
     assert "grey circles count them per area" in captions
     assert "the bars count them per week and kind" in captions

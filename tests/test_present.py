@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from pathlib import Path
@@ -11,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from mapapp import io
+from tests.conftest import map_args
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,14 +43,6 @@ def run(params: dict[str, str] | None = None) -> AppTest:
     at.run()
     assert not at.exception, at.exception
     return at
-
-
-def map_args(at: AppTest) -> dict:
-    (component,) = [
-        el for el in at.main if getattr(el, "type", None) == "component_instance"
-    ]
-    assert component.proto.component_name == "streamlit_folium.st_folium"
-    return json.loads(component.proto.json_args)
 
 
 def texts(at: AppTest) -> str:
