@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import folium
 import geopandas as gpd
@@ -27,6 +28,7 @@ class Loaded:
     drawable: mapview.EventFeatures
     frontier: geocode.Frontier
     by_id: dict[str, Event]
+    span: tuple[date, date]
     user: UserData | None = None
 
     @property
@@ -69,6 +71,7 @@ def assemble(
         drawable=mapview.event_features(events),
         frontier=frontier,
         by_id={ev.id: ev for ev in data.events},
+        span=select.date_span(data.events),
         user=user,
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from collections.abc import Iterable
 from datetime import date, timedelta
 
 import folium
@@ -18,8 +17,8 @@ from app_pages import nav
 from app_pages.loaded import Loaded, base_map, current
 from mapapp import density, detail, export, gpkg, io, mapview, meta, timeline, urlstate
 from mapapp.detail import count, md_escape
-from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES, Event
-from mapapp.select import Selection, date_span, select
+from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES
+from mapapp.select import Selection, select
 from mapapp.style import KIND_LABELS
 
 STORY = (date(1962, 1, 1), date(1962, 12, 31))
@@ -34,9 +33,9 @@ INTRO = (
 )
 
 
-def _span(events: Iterable[Event]) -> tuple[date, date]:
-    """Return the events' date span, at least two days wide (for the slider)."""
-    lo, hi = date_span(events)
+def _span(loaded: Loaded) -> tuple[date, date]:
+    """Return the data's date span, at least two days wide (for the slider)."""
+    lo, hi = loaded.span
     if lo == hi:
         lo, hi = lo - timedelta(days=1), hi + timedelta(days=1)
     return lo, hi
@@ -46,7 +45,7 @@ def _init_state(loaded: Loaded) -> None:
     """Fill the widgets' state from the link, once per session."""
     if st.session_state.get("_init"):
         return
-    lo, hi = _span(loaded.data.events)
+    lo, hi = _span(loaded)
     state, notes = urlstate.parse(
         st.query_params.to_dict(), {ev.id for ev in loaded.data.events}
     )
@@ -84,7 +83,7 @@ def _follow_data(loaded: Loaded) -> None:
     st.session_state._data_token = loaded.token
     if seen is None or seen == loaded.token:
         return
-    lo, hi = _span(loaded.data.events)
+    lo, hi = _span(loaded)
     start, end = st.session_state.f_window
     if not (lo <= start <= hi and lo <= end <= hi) or loaded.user is not None:
         st.session_state.f_window = (lo, hi)
@@ -134,7 +133,7 @@ def _on_timeline(key: str = "timeline") -> None:
     span = brushed.get("start")
     if span and len(span) == 2:
         first, last = (pd.Timestamp(v, unit="ms").date() for v in span)
-        lo, hi = _span(current().data.events)
+        lo, hi = _span(current())
         st.session_state.f_window = (max(lo, first), min(hi, last))
     picked = selection.get(timeline.PICK) or []
     if picked and picked[0].get("id"):
@@ -149,7 +148,7 @@ def _on_list() -> None:
 
 
 def _sidebar(loaded: Loaded) -> Selection:
-    lo, hi = _span(loaded.data.events)
+    lo, hi = _span(loaded)
     with st.sidebar:
         st.header("Filter")
         st.slider(
@@ -347,6 +346,11 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
             )
 
 
+def _counted(ids: list[str]) -> bool:
+    """Whether the timeline counts events per week (one bar each: megabytes)."""
+    return len(ids) > density.DETAIL_LIMIT
+
+
 def _timeline_spec(
     token: str, ids: list[str], selected: str | None, start: date, end: date
 ) -> dict:
@@ -370,7 +374,7 @@ def _cached_timeline_spec(
 ) -> dict:
     """Build the spec (``token`` names the data, ``digest`` the ids)."""
     frame = timeline.timeline_frame(current().data, _ids, selected)
-    if len(frame) > density.DETAIL_LIMIT:  # one bar each would be megabytes
+    if _counted(_ids):
         return timeline.counts_chart(frame, start, end).to_dict(validate=False)
     return timeline.timeline_spec(frame, start, end)
 
@@ -389,7 +393,7 @@ def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
         spec = _timeline_spec(
             loaded.token, ids, st.session_state.selected, sel.start, sel.end
         )
-        counts = len(ids) > density.DETAIL_LIMIT
+        counts = _counted(ids)
         key = "timeline-counts" if counts else "timeline"
         st.vega_lite_chart(
             spec,
