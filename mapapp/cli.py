@@ -298,13 +298,13 @@ def export_cmd(
     say = Progress(progress)
     try:
         with cancellable():
-            data, located, border = _checked(event_files, say)
+            data, located, frontier = _checked(event_files, say)
             ids = select(data, Selection(start=start, end=end, kinds=kinds))
             metadata = meta.metadata({**filters, "events_selected": len(ids)})
             table = export.event_table(data, located, ids)
             say(f"writing {out} ({len(ids):,} events)…")
             if fmt == "html":
-                text = _tour_text(tour_id or "default", data, located, border)
+                text = _tour_text(tour_id or "default", data, located, frontier)
                 if out == "-":
                     click.echo(text, nl=False)
                 else:
@@ -314,7 +314,7 @@ def export_cmd(
                     io.data_root() / "geodata" / "uncertain_zones.geojson"
                 )
                 layers = gpkg.layers(
-                    table, data, located.places, border, zones, metadata
+                    table, data, located.places, frontier.border, zones, metadata
                 )
                 io.write_gpkg(Path(out), layers)
             elif out == "-":
@@ -341,7 +341,7 @@ def export_cmd(
 
 def _read_checked(
     paths: tuple[Path, ...], say: Progress
-) -> tuple[Dataset, list[Problem], geocode.GeocodeResult, gpd.GeoDataFrame]:
+) -> tuple[Dataset, list[Problem], geocode.GeocodeResult, geocode.Frontier]:
     """Read, check and geocode the data; return it with every problem found."""
     say("reading the records…")
     with importer.gc_paused():  # a bulk load (see gc_paused)
@@ -349,18 +349,18 @@ def _read_checked(
         say(f"checking {len(data.events):,} events across records…")
         problems += validate.check(data, {p.record for p in problems if p.record})
         say("placing the events on the 1962 map…")
-        border, territory = io.read_frontier()
-        located = geocode.geocode(data, geocode.Frontier(border, territory))
+        frontier = geocode.Frontier(*io.read_frontier())
+        located = geocode.geocode(data, frontier)
         problems += geocode.problems(located, data)
     say(f"checked: {len(problems):,} problem(s)")
-    return data, problems, located, border
+    return data, problems, located, frontier
 
 
 def _checked(
     event_files: tuple[Path, ...], say: Progress
-) -> tuple[Dataset, geocode.GeocodeResult, gpd.GeoDataFrame]:
+) -> tuple[Dataset, geocode.GeocodeResult, geocode.Frontier]:
     """Read, check and geocode the data; print every problem and stop if any."""
-    data, problems, located, border = _read_checked(event_files, say)
+    data, problems, located, frontier = _read_checked(event_files, say)
     if problems:
         for problem in problems:
             click.echo(str(problem), err=True)
@@ -368,14 +368,14 @@ def _checked(
             f"{len(problems)} problem(s) in the data; nothing was exported "
             f"(`mapapp validate` lists them too)"
         )
-    return data, located, border
+    return data, located, frontier
 
 
 def _tour_text(
     tour_id: str,
     data: Dataset,
     located: geocode.GeocodeResult,
-    border: gpd.GeoDataFrame,
+    frontier: geocode.Frontier,
 ) -> str:
     """Return the self-contained HTML presenting a checked tour."""
     tours, problems = io.read_tours()
@@ -389,8 +389,7 @@ def _tour_text(
     if tour_id not in tours.tours:
         known = ", ".join(sorted(tours.tours)) or "none in events/tours/"
         raise click.UsageError(f"no such tour (got {tour_id!r}; expected: {known})")
-    _, territory = io.read_frontier()
-    layers = io.read_base_layers(border, territory, located.places)
+    layers = io.read_base_layers(frontier.border, frontier.territory, located.places)
     events = mapview.event_frame(data, located.events)
     chosen = tours.tours[tour_id]
     return tourhtml.tour_html(
