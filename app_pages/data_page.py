@@ -152,7 +152,7 @@ def _report(user: userdata.UserData) -> None:
         )
         st.download_button(
             "Download this report (CSV)",
-            _report_csv(user.rejected),
+            lambda: _report_csv(user.rejected),  # built on click, not every rerun
             f"{user.label}-problems.csv",
             "text/csv",
             on_click="ignore",
