@@ -45,7 +45,7 @@ from mapapp.errors import DataError, Problem
 from mapapp.export import CSV_COLUMNS
 from mapapp.io import decode, parse_json
 from mapapp.model import Dataset
-from mapapp.rows import ImportResult, LocatedRecord, Row, RowChecker
+from mapapp.rows import ImportResult, LocatedRecord, Row, RowChecker, Table
 
 HEADER = (
     "id",
@@ -132,44 +132,53 @@ def gc_paused() -> Iterator[None]:
 # --- reading rows ----------------------------------------------------------------
 
 
-def csv_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
-    """Split CSV text into rows keyed by header (formula neutralisation undone)."""
+def csv_rows(text: str, label: str) -> tuple[Table, list[Problem]]:
+    """Read CSV text into columns keyed by header (formula neutralisation undone).
+
+    Blank rows are skipped; a row with more cells than the header is reported and
+    left out; a shorter row lacks its last cells (None in the table).
+    """
     reader = csv.reader(StringIO(text, newline=""), strict=True)
     try:
         header = [cells.restore(h.strip()) for h in next(reader)]
     except StopIteration:
-        return [], [
+        return Table({}, []), [
             Problem(label, None, None, None, "file is empty; expected a header")
         ]
     except csv.Error as exc:
-        return [], [Problem(label, 1, None, None, f"malformed CSV: {exc}")]
+        return Table({}, []), [Problem(label, 1, None, None, f"malformed CSV: {exc}")]
     problems = _header_problems(header, label)
     if any(p.field in REQUIRED or p.field == "source" for p in problems):
-        return [], problems
-    rows: list[Row] = []
+        return Table({}, []), problems
+    records: list[list[str | None]] = []
+    lines: list[int] = []
+    width = len(header)
     start = reader.line_num + 1
     try:
         for record in reader:
             line, start = start, reader.line_num + 1
-            joined = "\x00".join(record)
-            if not joined.strip("\x00 \t\r\n"):
-                continue
-            if len(record) > len(header):
-                problems.append(
-                    Problem(
-                        label,
-                        line,
-                        None,
-                        None,
-                        f"too many cells (got "
-                        f"{len(record)}; expected {len(header)} as in the header)",
+            if len(record) != width:
+                if not "".join(record).strip(" \t\r\n"):
+                    continue  # blank
+                if len(record) > width:
+                    problems.append(
+                        Problem(
+                            label,
+                            line,
+                            None,
+                            None,
+                            f"too many cells (got {len(record)}; expected "
+                            f"{width} as in the header)",
+                        )
                     )
-                )
-                continue
-            values = dict(zip(header, record, strict=False))
-            if joined.startswith("'") or "\x00'" in joined:  # undo neutralisation
-                values = {h: cells.restore(c) for h, c in values.items()}
-            rows.append(Row(len(rows) + 1, line, values))
+                    continue
+                record = [*record, *[None] * (width - len(record))]
+            elif not record[0].strip(" \t\r\n") and not "".join(record).strip(
+                " \t\r\n"
+            ):
+                continue  # blank
+            records.append(record)
+            lines.append(line)
     except csv.Error as exc:  # strict: a quote left open does not swallow the rest
         hint = " (a quote opened in this row is never closed)"
         problems.append(
@@ -182,7 +191,19 @@ def csv_rows(text: str, label: str) -> tuple[list[Row], list[Problem]]:
                 "this row and the rows after it were not read",
             )
         )
-    return rows, problems
+    columns = list(zip(*records, strict=True)) if records else [()] * width
+    table = Table(
+        {name: _restored(column) for name, column in zip(header, columns, strict=True)},
+        lines,
+    )
+    return table, problems
+
+
+def _restored(column: tuple[str | None, ...]) -> tuple[str | None, ...]:
+    """Undo the export's formula neutralisation in a column (see cells.restore)."""
+    if not any(cell and cell[0] == "'" for cell in column):
+        return column
+    return tuple(None if cell is None else cells.restore(cell) for cell in column)
 
 
 def _header_problems(header: list[str], label: str) -> list[Problem]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+from pydantic import ValidationError
 
 from mapapp import cells
 from mapapp.adhoc import adhoc_id, check_point, degrees, make_places, study_box
@@ -22,11 +23,13 @@ from mapapp.errors import Problem
 from mapapp.fastevent import EventBuilder
 from mapapp.gazetteer import Gazetteer
 from mapapp.io import Located, build
-from mapapp.model import Dataset, Event, Source
+from mapapp.model import Citation, Claim, Dataset, Event, PlaceRef, Source
 
 SCOPE = "not stated in the imported row"
 PROGRESS_EVERY = 10_000
+SLOW_COLUMNS = ("claims", "sources", "related", "date_note")  # see RowChecker._plain
 LocatedRecord = tuple[Any, str, dict[str, int]]
+Plain = tuple[Event, list[Source], tuple[float, float] | None]  # see _plain_events
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,36 @@ class Row:
     geometry_type: str | None = None
 
 
+@dataclass(frozen=True)
+class Table:
+    """The rows of a CSV file as columns of cells (None where a row is short).
+
+    ``lines`` gives the file line each row starts on.
+    """
+
+    columns: dict[str, Sequence[str | None]]
+    lines: list[int]
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def row(self, i: int) -> Row:
+        """Return the ``i``-th row (from 0) with the cells it has."""
+        cells_ = {
+            name: value
+            for name, column in self.columns.items()
+            if (value := column[i]) is not None
+        }
+        return Row(i + 1, self.lines[i], cells_)
+
+    def column(self, name: str) -> Sequence[str]:
+        """Return a column's cells, empty where the file has no such column."""
+        values = self.columns.get(name)
+        if values is None:
+            return [""] * len(self)
+        return [value or "" for value in values]
+
+
 class RowChecker:
     """Turns rows into records; state shared by the rows of one file."""
 
@@ -72,21 +105,33 @@ class RowChecker:
         self.builder = EventBuilder()
         self._lines: dict[str, int] = {}
         self.cells_seen: dict[Any, Any] = {}
+        self._claim_records: dict[tuple[str, str, str, bool], Claim | None] = {}
         self.box = study_box(territory)
 
     def run(
-        self, rows: list[Row], progress: Callable[[int, int], None] | None = None
+        self,
+        rows: list[Row] | Table,
+        progress: Callable[[int, int], None] | None = None,
     ) -> ImportResult:
         """Check every row; return the accepted records and the problems.
 
-        ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows.
+        ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows. The
+        rows of a CSV :class:`Table` are first checked column by column (see
+        :meth:`_plain_events`).
         """
-        for i, row in enumerate(rows):
-            if progress is not None and i % PROGRESS_EVERY == 0:
-                progress(i, len(rows))
-            self._row(row)
+        total = len(rows)
         if progress is not None:
-            progress(len(rows), len(rows))
+            progress(0, total)
+        plain = self._plain_events(rows) if isinstance(rows, Table) else [None] * total
+        for i, quick in enumerate(plain):
+            if progress is not None and i % PROGRESS_EVERY == 0 and i:
+                progress(i, total)
+            if quick is not None and quick[0].id not in self.seen:
+                self._accept(quick[0], rows.lines[i], quick[1], quick[2])  # type: ignore[union-attr]
+            else:
+                self._row(rows.row(i) if isinstance(rows, Table) else rows[i])
+        if progress is not None:
+            progress(total, total)
         for place in make_places(self.points, self.territory, self.label):
             self.result.places.append((place, self.label, {"": self._lines[place.id]}))
         return self.result
@@ -135,15 +180,155 @@ class RowChecker:
         if found or event is None:
             self.result.problems.extend(found)
             return
-        self.seen.setdefault(event.id, row.line)
-        for source in new_sources.values():
+        self._accept(event, row.line, new_sources.values(), point)
+
+    def _accept(
+        self,
+        event: Event,
+        line: int | None,
+        new_sources: Iterable[Source],
+        point: tuple[float, float] | None,
+    ) -> None:
+        self.seen.setdefault(event.id, line)
+        for source in new_sources:
             if source.id not in self.sources:
                 self.sources[source.id] = source
-                self.result.sources.append((source, self.label, {"": row.line or 0}))
-        self.result.events.append((event, self.label, {"": row.line or 0}))
+                self.result.sources.append((source, self.label, {"": line or 0}))
+        self.result.events.append((event, self.label, {"": line or 0}))
         if point is not None:
-            self.points.append((event.id, row.line, *point))
-            self._lines[adhoc_id(event.id)] = row.line or 0
+            self.points.append((event.id, line, *point))
+            self._lines[adhoc_id(event.id)] = line or 0
+
+    def _plain_events(self, table: Table) -> list[Plain | None]:
+        """Check the plain rows of a CSV column by column; None for the others.
+
+        A plain row has no nested, ``related`` or ``date_note`` cell. Each column is
+        read as a whole and each distinct cell in it once (a large file repeats
+        dates, places, citations and figures), then the events are put together. A
+        row with anything wrong or unusual gives None and is checked by
+        :meth:`_row`, which gives the same records and words the problems;
+        ``tests/test_importer.py`` checks that both ways agree.
+        """
+        slow = [table.columns[c] for c in SLOW_COLUMNS if c in table.columns]
+        plain = (
+            [not any(cells_) for cells_ in zip(*slow, strict=True)] if slow else None
+        )
+        cites = each_key(table.column("source"), self._citations)
+        places = each_key(table.column("place"), self._place_models)
+        whens = each_key(table.column("when"), self.builder.when)
+        figures = [
+            (people, claimant, cite[0][0].source, cite[2])
+            if cite is not None and (people or claimant)
+            else None
+            for people, claimant, cite in zip(
+                table.column("people"), table.column("claimant"), cites, strict=True
+            )
+        ]
+        claims = each_key(figures, lambda key: self._plain_claims(*key))
+        ids = table.column("id")
+        good = [
+            cite is not None
+            and where is not None
+            and (claim is not None or figure is None)
+            for cite, where, figure, claim in zip(
+                cites, places, figures, claims, strict=True
+            )
+        ]
+        if plain is not None:
+            good = [g and p for g, p in zip(good, plain, strict=True)]
+        points: dict[int, tuple[float, float]] = {}
+        for i in [i for i, where in enumerate(places) if where == [] and good[i]]:
+            point = self._plain_point(table.row(i))
+            if point is not None:
+                ref = {"place": adhoc_id(_text(ids[i])), "role": "site"}
+                places[i] = self.builder.models(PlaceRef, [ref])
+            if point is False or places[i] is None:
+                good[i] = False
+            elif point is not None:
+                points[i] = point  # type: ignore[assignment]
+        events = self.builder.plain(
+            ids,
+            table.column("title"),
+            table.column("summary"),
+            table.column("kind"),
+            [w if g else None for w, g in zip(whens, good, strict=True)],
+            places,
+            claims,
+            [None if c is None else c[0] for c in cites],
+        )
+        return [
+            None if event is None else (event, cites[i][1], points.get(i))
+            for i, event in enumerate(events)
+        ]
+
+    def _citations(self, text: str) -> tuple[list[Citation], list[Source], bool] | None:
+        """Return a source cell's citations, its new sources, and if its first is D.
+
+        None when the cell has a problem.
+        """
+        cited, made, messages = self._cached(("source", text), lambda: self._cite(text))
+        if messages or not cited:
+            return None
+        citations = self.builder.models(Citation, [{"source": s} for s in cited])
+        if citations is None:
+            return None
+        first = self.sources.get(cited[0]) or next(s for s in made if s.id == cited[0])
+        return citations, made, first.grade == "D"
+
+    def _place_models(self, text: str) -> list[PlaceRef] | None:
+        """Return a place cell's references, each token read once per file.
+
+        A blank cell gives no references (the row may have coordinates).
+        """
+        refs = []
+        for token in cells.split(text):
+            ref = self._cached(("place-ref", token), lambda t=token: self._ref(t))
+            if ref is None:
+                return None
+            refs.append(ref)
+        return refs
+
+    def _ref(self, token: str) -> PlaceRef | None:
+        ref = cells.parse_place(token)
+        if cells.role_problem(ref, token) or self._resolve(ref["place"]):
+            return None
+        models = self.builder.models(PlaceRef, [ref])
+        return None if models is None else models[0]
+
+    def _plain_claims(
+        self, people: str, claimant: str, source: str, unverified: bool
+    ) -> list[Claim] | None:
+        """Return the claims of the figure cells, each figure read once per file."""
+        figures, claimants = cells.split(people), cells.split(claimant)
+        if not figures or len(figures) != len(claimants):
+            return None
+        claims = []
+        for figure, who in zip(figures, claimants, strict=True):
+            key = (figure, who, source, unverified)
+            claim = self._claim_records.get(key, False)
+            if claim is False:
+                claim = self._claim_records[key] = self._claim(*key)
+            if claim is None:
+                return None
+            claims.append(claim)
+        return claims
+
+    def _claim(
+        self, figure: str, who: str, source: str, unverified: bool
+    ) -> Claim | None:
+        number = self._cached(("figure", figure), lambda: _figure(figure))
+        if number is None:
+            return None
+        try:
+            return Claim.model_validate(_claim(number, who, source, unverified))
+        except ValidationError:
+            return None
+
+    def _plain_point(self, row: Row) -> tuple[float, float] | bool | None:
+        """Return the row's point, None for none, False when it has a problem."""
+        problems: list[str] = []
+        point = self._point(row, lambda column, message: problems.append(message))
+        return False if problems else point
 
     # -- places --
 
@@ -301,6 +486,15 @@ class RowChecker:
         return claims
 
 
+def each_key(keys: list[Any], make: Callable[[Any], Any]) -> list[Any]:
+    """Return ``make(key)`` for every key, computed once per distinct key.
+
+    A key of None gives None.
+    """
+    memo = {key: make(key) for key in set(keys) if key is not None}
+    return [None if key is None else memo[key] for key in keys]
+
+
 def _people(
     people: str, claimant: str, source: str, unverified: bool
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
@@ -330,17 +524,29 @@ def _people(
         except ValueError as exc:
             messages.append(("people", str(exc)))
             continue
-        claims.append(
-            {
-                "quantity": "people",
-                **number,
-                "scope": SCOPE,
-                "claimant": who,
-                "source": source,
-                "unverified": unverified,
-            }
-        )
+        claims.append(_claim(number, who, source, unverified))
     return claims, messages
+
+
+def _figure(text: str) -> dict[str, Any] | None:
+    try:
+        return cells.parse_figure(text)
+    except ValueError:
+        return None
+
+
+def _claim(
+    number: dict[str, Any], who: str, source: str, unverified: bool
+) -> dict[str, Any]:
+    """Return the fields of a people claim made from an imported row."""
+    return {
+        "quantity": "people",
+        **number,
+        "scope": SCOPE,
+        "claimant": who,
+        "source": source,
+        "unverified": unverified,
+    }
 
 
 def _text(value: Any) -> str:

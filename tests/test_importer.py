@@ -812,3 +812,160 @@ def test_adhoc_id_stays_a_slug():
     long = "a" * 118
     assert adhoc.adhoc_id("x") == "point-x"
     assert len(adhoc.adhoc_id(long)) <= 120
+
+
+# --- the column-wise path agrees with the row-by-row path -------------------------
+
+CELL = st.one_of(
+    st.just(""), st.just(" "), st.just("\u00a0x"), TEXT, SLUG, st.just("'=1+1")
+)
+
+
+def mostly(good, bad):
+    """Good values seven times in eight, so that many rows pass (and many fail)."""
+    return st.integers(0, 7).flatmap(lambda i: bad if i == 0 else good)
+
+
+TOKEN = st.tuples(
+    mostly(
+        st.sampled_from(["", "origin:", "crossing@2:", "destination:"]),
+        st.sampled_from(["origen:", "site: ", "x@0:"]),
+    ),
+    mostly(st.sampled_from(PLACE_IDS), st.sampled_from(["Khorgos", "Tachen", ""])),
+).map("".join)
+WHERE = mostly(
+    st.one_of(
+        st.lists(TOKEN, min_size=1, max_size=3).map(lambda t: ("|".join(t), "", "")),
+        st.sampled_from([("", "82.5", "43.5"), ("", " 80.1 ", "44.0"), ("", "", "")]),
+    ),
+    st.tuples(
+        CELL,
+        st.sampled_from(["", "82.5", "45.5", "200", "x"]),
+        st.sampled_from(["", "43.5", "82.5", "nan"]),
+    ),
+)
+FIGURES = mostly(
+    st.sampled_from(
+        [
+            ("", ""),
+            ("6000", "Soviet government"),
+            ("~6,000", "a"),
+            ("5-6", "b"),
+            ("1|2", "a|b"),
+        ]
+    ),
+    st.tuples(
+        st.sampled_from(["", "6-5", "many", " ", "1|2"]),
+        st.sampled_from(["", " x ", "|", "a"]),
+    ),
+)
+csv_rows = st.tuples(
+    st.fixed_dictionaries(
+        {
+            "id": mostly(
+                SLUG, st.one_of(CELL, st.sampled_from(["dup", " dup ", "a" * 121]))
+            ),
+            "title": mostly(TEXT, CELL),
+            "kind": mostly(st.sampled_from(EVENT_KINDS), CELL),
+            "when": mostly(
+                st.sampled_from(WHENS), st.sampled_from(["1962-02-30", "x", ""])
+            ),
+            "summary": mostly(TEXT, CELL),
+            "source": mostly(
+                st.sampled_from(
+                    [
+                        "memo",
+                        "kraus|memo",
+                        "rumour",
+                        "An interview, 1991",
+                        "memo|An interview, 1991",
+                    ]
+                ),
+                st.one_of(st.sampled_from(["", "memmo", " | "]), CELL),
+            ),
+        },
+        optional={
+            "date_note": st.sampled_from(["", "a note"]),
+            "related": st.sampled_from(["", "dup", "nothing"]),
+        },
+    ),
+    WHERE,
+    FIGURES,
+).map(
+    lambda r: {
+        **r[0],
+        **dict(zip(("place", "lon", "lat"), r[1], strict=True)),
+        **dict(zip(("people", "claimant"), r[2], strict=True)),
+    }
+)
+
+
+def _csv_of(records):
+    header = [*importer.HEADER, "date_note", "related"]
+    out = stdio.StringIO()
+    writer = csv.DictWriter(out, header, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(records)
+    return out.getvalue()
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(csv_rows, min_size=1, max_size=8))
+def test_column_wise_path_agrees_with_the_row_path(records):
+    text = _csv_of(records)
+    quick = run(WORLD, text)
+    original = importer.RowChecker._plain_events
+    try:
+        importer.RowChecker._plain_events = lambda self, table: [None] * len(table)
+        slow = run(WORLD, text)
+    finally:
+        importer.RowChecker._plain_events = original
+    assert quick == slow
+
+
+def test_column_wise_path_is_taken_for_plain_rows(w, monkeypatch):
+    calls = []
+    original = importer.RowChecker._row
+    monkeypatch.setattr(
+        importer.RowChecker,
+        "_row",
+        lambda self, row: calls.append(row) or original(self, row),
+    )
+    result = run(
+        w,
+        rows(
+            "a,A,crossing,1962-04,origin:Tacheng|destination:urjar,,,S,~6000,Soviet,memo",
+            "b,B,unrest,1962-05,,82.5,43.5,S,,,An interview",
+            "c,C,crossing,1962-04,Tachen,,,S,,,memo",
+            "a,Again,crossing,1962,tacheng,,,x,,,memo",
+        ),
+    )
+    assert ids(result) == ["a", "b"]
+    assert [row.line for row in calls] == [4, 5]  # the unknown place, the duplicate
+    assert len(result.problems) == 2
+
+
+def test_construct_gives_what_model_construct_gives():
+    from mapapp.fastevent import construct
+
+    event = Event.model_validate(
+        {
+            "id": "a",
+            "title": "T",
+            "summary": "S",
+            "kind": "crossing",
+            "when": "1962-04",
+            "sources": [{"source": "memo"}],
+        }
+    )
+    values = dict(event.__dict__)
+    quick, slow = construct(dict(values)), Event.model_construct(**values)
+    assert quick == slow == event
+    assert quick.model_dump() == slow.model_dump()
+    assert quick.model_fields_set == slow.model_fields_set
+    assert (quick.__pydantic_extra__, quick.__pydantic_private__) == (
+        slow.__pydantic_extra__,
+        slow.__pydantic_private__,
+    )
+    with pytest.raises(ValidationError):  # frozen, like any record
+        quick.title = "x"
