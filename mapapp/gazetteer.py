@@ -12,6 +12,9 @@ from mapapp.model import Place
 
 # Marks that people type or omit at will: apostrophes, hyphens, dots, spaces.
 _IGNORED = set(" \t-‐‑–—_.,'’ʼʻ`´\"()[]")
+_DROP = str.maketrans("", "", "".join(_IGNORED))
+# text no Unicode step changes: ASCII, and the degree sign of coordinate names
+_PLAIN = frozenset(map(chr, range(128))) | {"°"}
 _FOLD = str.maketrans({"ё": "е", "ı": "i", "ʻ": "", "ɵ": "o", "ə": "e", "ƣ": "gh"})
 
 
@@ -26,6 +29,8 @@ def fold(name: str) -> str:
     >>> fold("Кульджа") == fold("кульджа")
     True
     """
+    if name.isascii() or set(name) <= _PLAIN:  # the same key, without Unicode work
+        return name.lower().translate(_DROP)
     text = unicodedata.normalize("NFKD", name.casefold().translate(_FOLD))
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = unicodedata.normalize("NFKC", text).translate(_FOLD)
@@ -43,6 +48,7 @@ class Gazetteer:
 
     def __init__(self, places: Iterable[Place]) -> None:
         self.places: dict[str, Place] = {p.id: p for p in places}
+        self._problems: dict[str, str | None] = {}
 
     @functools.cached_property
     def _index(self) -> dict[str, list[str]]:
@@ -90,6 +96,23 @@ class Gazetteer:
         raise UnknownPlaceError(
             f"unknown place (got {name!r}; expected a gazetteer id or name{hint})"
         )
+
+    def problem(self, name: str) -> str | None:
+        """Return why a name means no single place (the lookup's message), or None.
+
+        Remembered per name: a large file names the same places again and again.
+        """
+        try:
+            return self._problems[name]
+        except KeyError:
+            pass
+        try:
+            self.lookup(name)
+            message = None
+        except LookupError as exc:
+            message = str(exc)
+        self._problems[name] = message
+        return message
 
     def closest(self, name: str, n: int = 3) -> list[str]:
         """Return up to ``n`` place ids whose names are closest to ``name``."""

@@ -303,8 +303,9 @@ def locate(
     """
     n = len(event_ids)
     code = places.index.get_indexer(refs["place"])
-    refs = refs[(code >= 0) & (refs["ev"].to_numpy() < n)].copy()
-    xy = shapely.get_coordinates(places.geometry.values)[code[code >= 0]]
+    keep = (code >= 0) & (refs["ev"].to_numpy() < n)
+    refs, code = refs[keep].copy(), code[keep]
+    xy = shapely.get_coordinates(places.geometry.values)[code]
     refs["x"], refs["y"] = xy[:, 0], xy[:, 1]
     refs["inferred_route"] = False
 
@@ -336,12 +337,14 @@ def locate(
             _, inv = np.unique(ev_of[multi_rows], return_inverse=True)
             geometry[uniq[~single]] = shapely.multipoints(pts[multi_rows], indices=inv)
 
-    info = refs.merge(
-        places[["precision", "far"]], left_on="place", right_index=True, how="left"
-    )
-    info["prank"] = info["precision"].map(PRECISION_RANK)
-    agg = info.groupby("ev").agg(
-        prank=("prank", "max"), far=("far", "any"), inferred=("inferred_route", "any")
+    # per place first (few), then taken for every reference by its position
+    prank = places["precision"].map(PRECISION_RANK).to_numpy()
+    refs["prank"] = prank[code]
+    refs["place_far"] = places["far"].to_numpy(dtype=bool)[code]
+    agg = refs.groupby("ev").agg(
+        prank=("prank", "max"),
+        far=("place_far", "any"),
+        inferred=("inferred_route", "any"),
     )
     ordered = refs.sort_values(["ev", "order"], kind="stable")
     ev_sorted = ordered["ev"].to_numpy()
@@ -515,8 +518,8 @@ def geocode(
     refs, unresolved = event_refs(data.events, Gazetteer(data.places.values()))
     ids = np.array([ev.id for ev in data.events], dtype=object)
     located = locate(ids, refs, places, frontier.line)
-    located.insert(1, "kind", [ev.kind for ev in data.events])
-    located.insert(2, "title", [ev.title for ev in data.events])
+    located.insert(1, "kind", np.array([ev.kind for ev in data.events], dtype=object))
+    located.insert(2, "title", np.array([ev.title for ev in data.events], dtype=object))
     bad = places[~places["consistent"]]
     mismatches = tuple(
         Mismatch(pid, declared, side, round(float(dist), 2))

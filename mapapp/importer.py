@@ -192,11 +192,17 @@ def csv_rows(text: str, label: str) -> tuple[Table, list[Problem]]:
             )
         )
     columns = list(zip(*records, strict=True)) if records else [()] * width
-    table = Table(
-        {name: _restored(column) for name, column in zip(header, columns, strict=True)},
-        lines,
+    # a neutralised cell starts with ' at a line start, after a comma or a quote
+    neutralised = text.startswith("'") or any(
+        s in text for s in (",'", "\n'", "\r'", "\"'")
     )
-    return table, problems
+    return Table(
+        {
+            name: _restored(column) if neutralised else column
+            for name, column in zip(header, columns, strict=True)
+        },
+        lines,
+    ), problems
 
 
 def _restored(column: tuple[str | None, ...]) -> tuple[str | None, ...]:

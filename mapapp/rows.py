@@ -98,7 +98,6 @@ class RowChecker:
         self.territory = territory
         self.gazetteer = Gazetteer(base.places.values())
         self.sources: dict[str, Source] = dict(base.sources)
-        self.resolved: dict[str, str | None] = {}
         self.seen: dict[str, int | None] = {}
         self.result = ImportResult()
         self.points: list[tuple[str, int | None, float, float]] = []
@@ -290,7 +289,7 @@ class RowChecker:
 
     def _ref(self, token: str) -> PlaceRef | None:
         ref = cells.parse_place(token)
-        if cells.role_problem(ref, token) or self._resolve(ref["place"]):
+        if cells.role_problem(ref, token) or self.gazetteer.problem(ref["place"]):
             return None
         models = self.builder.models(PlaceRef, [ref])
         return None if models is None else models[0]
@@ -347,7 +346,9 @@ class RowChecker:
         refs, messages = [], []
         for token in cells.split(text):
             ref = cells.parse_place(token)
-            message = cells.role_problem(ref, token) or self._resolve(ref["place"])
+            message = cells.role_problem(ref, token) or self.gazetteer.problem(
+                ref["place"]
+            )
             if message:
                 messages.append(message)
             else:
@@ -361,15 +362,6 @@ class RowChecker:
         except KeyError:
             value = self.cells_seen[key] = make()
             return value
-
-    def _resolve(self, name: str) -> str | None:
-        if name not in self.resolved:
-            try:
-                self.gazetteer.lookup(name)
-                self.resolved[name] = None
-            except LookupError as exc:
-                self.resolved[name] = str(exc)
-        return self.resolved[name]
 
     def _point(
         self, row: Row, bad: Callable[[str, str], None]

@@ -1,7 +1,11 @@
+import unicodedata
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from mapapp.errors import AmbiguousPlaceError, UnknownPlaceError
-from mapapp.gazetteer import Gazetteer, fold
+from mapapp.gazetteer import _IGNORED, Gazetteer, fold
 from tests.conftest import make_place
 
 
@@ -110,3 +114,17 @@ def test_fold():
     assert fold("Dörbiljin") == fold("Dorbiljin") == "dorbiljin"
     assert fold("Taldy-Kurgan") == fold("Taldykurgan")
     assert fold("Ё") == fold("е")
+
+
+@given(st.text(st.sampled_from([*map(chr, range(128)), "°"])))
+def test_fold_of_plain_text_takes_a_short_cut_to_the_same_key(name):
+    slow = unicodedata.normalize("NFKD", name.casefold())
+    slow = unicodedata.normalize("NFKC", slow)
+    assert fold(name) == "".join(ch for ch in slow if ch not in _IGNORED)
+
+
+def test_problem_is_the_lookup_message_once_per_name(gazetteer):
+    assert gazetteer.problem("Кульджа") is None
+    message = gazetteer.problem("Tachen")
+    assert message.startswith("unknown place (got 'Tachen'")
+    assert gazetteer.problem("Tachen") is message

@@ -969,3 +969,43 @@ def test_construct_gives_what_model_construct_gives():
     )
     with pytest.raises(ValidationError):  # frozen, like any record
         quick.title = "x"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(raw_events, min_size=1, max_size=6),
+    st.lists(
+        st.sampled_from(["Khorgos", "Tachen", "nowhere", "memmo", "quote", "self"]),
+        max_size=4,
+    ),
+)
+def test_cross_checks_skip_only_events_without_problems(raws, spoilers):
+    """check judges each reference once, and finds what a full pass finds."""
+    events = []
+    for raw, spoil in zip(raws, [*spoilers, *[None] * len(raws)], strict=False):
+        raw = dict(raw)
+        if spoil in ("Khorgos", "Tachen", "nowhere"):
+            raw["places"] = [*raw["places"], {"place": spoil, "role": "site"}]
+        elif spoil == "memmo":
+            raw["sources"] = [*raw["sources"], {"source": "memmo"}]
+        elif spoil == "quote":
+            raw["sources"] = [*raw["sources"], {"source": "memo", "quote": "not there"}]
+        elif spoil == "self":
+            raw["related"] = [raw["id"], "missing"]
+        event = _event(raw)
+        if event is not None:
+            events.append(event)
+    data = Dataset(
+        events=tuple(events),
+        sources=WORLD.data.sources,
+        places=WORLD.data.places,
+        texts={"memo": "The full text of the memo."},
+    )
+    quick = validate.check(data)
+    original = validate._suspects
+    try:
+        validate._suspects = lambda data, gazetteer, texts: list(data.events)
+        full = validate.check(data)
+    finally:
+        validate._suspects = original
+    assert quick == full
