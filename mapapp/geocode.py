@@ -7,6 +7,7 @@ the computed side come back as data, never as exceptions, and no event is droppe
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -223,21 +224,16 @@ def event_refs(
         References that name no place or several places.
     """
     events = list(events)
-    rows = [
-        (k, i, ref.place, ROLE_RANK[ref.role], ref.route)
-        for k, ev in enumerate(events)
-        for i, ref in enumerate(ev.places)
-    ]
-    ev, order, name, rank, group = (
-        (
-            np.array(col, dtype=object if j == 2 else np.int64)
-            for j, col in enumerate(zip(*rows, strict=True))
-        )
-        if rows
-        else (np.zeros(0, dtype=np.int64),) * 2
-        + (np.zeros(0, dtype=object),)
-        + (np.zeros(0, dtype=np.int64),) * 2
+    counts = np.fromiter((len(ev.places) for ev in events), np.int64, len(events))
+    flat = list(itertools.chain.from_iterable(ev.places for ev in events))
+    ev = np.repeat(np.arange(len(events), dtype=np.int64), counts)
+    # position within its event: a running count restarted at each event's first
+    order = np.arange(len(flat), dtype=np.int64) - np.repeat(
+        np.cumsum(counts) - counts, counts
     )
+    name = np.array([ref.place for ref in flat], dtype=object)
+    rank = np.fromiter((ROLE_RANK[ref.role] for ref in flat), np.int64, len(flat))
+    group = np.fromiter((ref.route for ref in flat), np.int64, len(flat))
     codes, uniques = pd.factorize(name)
     resolved: dict[str, str | LookupError] = {}
     for text in uniques:
@@ -518,8 +514,9 @@ def geocode(
     refs, unresolved = event_refs(data.events, Gazetteer(data.places.values()))
     ids = np.array([ev.id for ev in data.events], dtype=object)
     located = locate(ids, refs, places, frontier.line)
-    located.insert(1, "kind", np.array([ev.kind for ev in data.events], dtype=object))
-    located.insert(2, "title", np.array([ev.title for ev in data.events], dtype=object))
+    for at, column in ((1, "kind"), (2, "title")):  # object: no conversion to str
+        values = [getattr(ev, column) for ev in data.events]
+        located.insert(at, column, pd.Series(values, dtype=object, index=located.index))
     bad = places[~places["consistent"]]
     mismatches = tuple(
         Mismatch(pid, declared, side, round(float(dist), 2))

@@ -34,7 +34,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import gc
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from io import StringIO
 from typing import Any
 
@@ -150,47 +150,17 @@ def csv_rows(text: str, label: str) -> tuple[Table, list[Problem]]:
     problems = _header_problems(header, label)
     if any(p.field in REQUIRED or p.field == "source" for p in problems):
         return Table({}, []), problems
-    records: list[list[str | None]] = []
-    lines: list[int] = []
     width = len(header)
-    start = reader.line_num + 1
     try:
-        for record in reader:
-            line, start = start, reader.line_num + 1
-            if len(record) != width:
-                if not "".join(record).strip(" \t\r\n"):
-                    continue  # blank
-                if len(record) > width:
-                    problems.append(
-                        Problem(
-                            label,
-                            line,
-                            None,
-                            None,
-                            f"too many cells (got {len(record)}; expected "
-                            f"{width} as in the header)",
-                        )
-                    )
-                    continue
-                record = [*record, *[None] * (width - len(record))]
-            elif not record[0].strip(" \t\r\n") and not "".join(record).strip(
-                " \t\r\n"
-            ):
-                continue  # blank
-            records.append(record)
-            lines.append(line)
-    except csv.Error as exc:  # strict: a quote left open does not swallow the rest
-        hint = " (a quote opened in this row is never closed)"
-        problems.append(
-            Problem(
-                label,
-                start,
-                None,
-                None,
-                f"malformed CSV: {exc}{hint if 'end of data' in str(exc) else ''}; "
-                "this row and the rows after it were not read",
-            )
-        )
+        rest: list[list[str]] = list(reader)
+    except csv.Error:  # read again row by row, to say where
+        rest = []
+    if rest and reader.line_num == len(rest) + 1:  # one line per row: row k on k + 2
+        records, lines = _kept(rest, range(2, len(rest) + 2), width, label, problems)
+    else:
+        reader = csv.reader(StringIO(text, newline=""), strict=True)
+        next(reader)
+        records, lines = _tracked(reader, width, label, problems)
     columns = list(zip(*records, strict=True)) if records else [()] * width
     # a neutralised cell starts with ' at a line start, after a comma or a quote
     neutralised = text.startswith("'") or any(
@@ -203,6 +173,73 @@ def csv_rows(text: str, label: str) -> tuple[Table, list[Problem]]:
         },
         lines,
     ), problems
+
+
+def _tracked(
+    reader: Iterator[list[str]], width: int, label: str, problems: list[Problem]
+) -> tuple[list[list[str | None]], list[int]]:
+    """Read the rows after the header, each with the line it starts on."""
+    rows, lines, broken = [], [], []
+    start = reader.line_num + 1  # type: ignore[attr-defined]
+    try:
+        for record in reader:
+            line, start = start, reader.line_num + 1  # type: ignore[attr-defined]
+            rows.append(record)
+            lines.append(line)
+    except csv.Error as exc:  # strict: a quote left open does not swallow the rest
+        hint = " (a quote opened in this row is never closed)"
+        broken.append(
+            Problem(
+                label,
+                start,
+                None,
+                None,
+                f"malformed CSV: {exc}{hint if 'end of data' in str(exc) else ''}; "
+                "this row and the rows after it were not read",
+            )
+        )
+    kept = _kept(rows, lines, width, label, problems)
+    problems += broken  # after the rows read before it
+    return kept
+
+
+def _kept(
+    rows: list[list[str]],
+    lines: Sequence[int],
+    width: int,
+    label: str,
+    problems: list[Problem],
+) -> tuple[list[list[str | None]], list[int]]:
+    """Leave out blank rows and rows too wide (reported); pad short rows with None."""
+    odd = [
+        i
+        for i, row in enumerate(rows)
+        if len(row) != width or not row[0].strip(" \t\r\n")
+    ]
+    if not odd:
+        return rows, list(lines)  # type: ignore[return-value]
+    skip = set()
+    out_rows: list[list[str | None]] = list(rows)  # type: ignore[arg-type]
+    for i in odd:
+        row = rows[i]
+        if not "".join(row).strip(" \t\r\n"):
+            skip.add(i)  # blank
+        elif len(row) > width:
+            problems.append(
+                Problem(
+                    label,
+                    lines[i],
+                    None,
+                    None,
+                    f"too many cells (got {len(row)}; expected {width} as in the "
+                    "header)",
+                )
+            )
+            skip.add(i)
+        elif len(row) < width:
+            out_rows[i] = [*row, *[None] * (width - len(row))]
+    keep = [i for i in range(len(rows)) if i not in skip]
+    return [out_rows[i] for i in keep], [lines[i] for i in keep]
 
 
 def _restored(column: tuple[str | None, ...]) -> tuple[str | None, ...]:

@@ -104,6 +104,7 @@ class RowChecker:
         self.builder = EventBuilder()
         self._lines: dict[str, int] = {}
         self.cells_seen: dict[Any, Any] = {}
+        self._refs: dict[str, PlaceRef | None] = {}
         self._claim_records: dict[tuple[str, str, str, bool], Claim | None] = {}
         self.box = study_box(territory)
 
@@ -268,9 +269,15 @@ class RowChecker:
         cited, made, messages = self._cached(("source", text), lambda: self._cite(text))
         if messages or not cited:
             return None
-        citations = self.builder.models(Citation, [{"source": s} for s in cited])
-        if citations is None:
-            return None
+        citations = []
+        for sid in cited:
+            citation = self._cached(
+                ("citation", sid),
+                lambda sid=sid: self.builder.models(Citation, [{"source": sid}]),
+            )
+            if citation is None:
+                return None
+            citations += citation
         first = self.sources.get(cited[0]) or next(s for s in made if s.id == cited[0])
         return citations, made, first.grade == "D"
 
@@ -279,9 +286,11 @@ class RowChecker:
 
         A blank cell gives no references (the row may have coordinates).
         """
-        refs = []
+        refs, known = [], self._refs
         for token in cells.split(text):
-            ref = self._cached(("place-ref", token), lambda t=token: self._ref(t))
+            ref = known.get(token, False)
+            if ref is False:
+                ref = known[token] = self._ref(token)
             if ref is None:
                 return None
             refs.append(ref)
@@ -433,15 +442,24 @@ class RowChecker:
         """Return the source ids a source cell cites, new sources and problems."""
         cited, made, messages = [], [], []
         for token in cells.split(text):
-            if token in self.sources:
-                cited.append(token)
-            elif cells.looks_like_id(token):
-                messages.append(_unknown_source(token, self.sources))
+            sid, source, message = self._cached(
+                ("source-token", token), lambda t=token: self._cite_token(t)
+            )
+            if message:
+                messages.append(message)
             else:
-                source = _free_text_source(token)
+                cited.append(sid)
+            if source is not None:
                 made.append(source)
-                cited.append(source.id)
         return cited, made, messages
+
+    def _cite_token(self, token: str) -> tuple[str, Source | None, str | None]:
+        if token in self.sources:
+            return token, None, None
+        if cells.looks_like_id(token):
+            return token, None, _unknown_source(token, self.sources)
+        source = _free_text_source(token)
+        return source.id, source, None
 
     def _claims(
         self,

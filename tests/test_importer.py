@@ -1009,3 +1009,30 @@ def test_cross_checks_skip_only_events_without_problems(raws, spoilers):
     finally:
         validate._suspects = original
     assert quick == full
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a,b\n1,2\n"x\ny",3\n\n,\n1,2,3\n4\n',  # a row on two lines, blanks, odd widths
+        "a,b\r\n1,2\r\n\r\n3,4\r\n",  # CRLF and a blank line
+        "a,b\r1,2\r3,4",  # old Mac line ends
+        'a,b\n1,2\n1,2,3\n"open,4\n5,6\n',  # too wide, then a quote never closed
+        'a,b\n1,"2"x\n3,4\n',  # text after a closing quote
+        "a,b\n 1 , 2 \n",
+    ],
+)
+def test_both_csv_readers_give_the_same_rows(text):
+    """One line per row is read at once; otherwise row by row. Same result."""
+    header = "id,title,kind,when,summary,source"
+    text = text.replace("a,b", header, 1)
+    fast = importer.csv_rows(text, "t.csv")
+    reader = csv.reader(stdio.StringIO(text, newline=""), strict=True)
+    next(reader)
+    problems = []
+    rows, lines = importer._tracked(reader, 6, "t.csv", problems)
+    assert fast[1] == problems
+    assert fast[0].lines == lines
+    assert [list(c) for c in fast[0].columns.values()] == [
+        list(c) for c in (zip(*rows, strict=True) if rows else [()] * 6)
+    ]
