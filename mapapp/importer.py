@@ -142,14 +142,16 @@ def csv_rows(text: str, label: str) -> tuple[Table, list[Problem]]:
     try:
         header = [cells.restore(h.strip()) for h in next(reader)]
     except StopIteration:
-        return Table({}, []), [
+        return Table([], [], []), [
             Problem(label, None, None, None, "file is empty; expected a header")
         ]
     except csv.Error as exc:
-        return Table({}, []), [Problem(label, 1, None, None, f"malformed CSV: {exc}")]
+        return Table([], [], []), [
+            Problem(label, 1, None, None, f"malformed CSV: {exc}")
+        ]
     problems = _header_problems(header, label)
     if any(p.field in REQUIRED or p.field == "source" for p in problems):
-        return Table({}, []), problems
+        return Table([], [], []), problems
     width = len(header)
     try:
         rest: list[list[str]] = list(reader)
@@ -161,18 +163,13 @@ def csv_rows(text: str, label: str) -> tuple[Table, list[Problem]]:
         reader = csv.reader(StringIO(text, newline=""), strict=True)
         next(reader)
         records, lines = _tracked(reader, width, label, problems)
-    columns = list(zip(*records, strict=True)) if records else [()] * width
     # a neutralised cell starts with ' at a line start, after a comma or a quote
-    neutralised = text.startswith("'") or any(
-        s in text for s in (",'", "\n'", "\r'", "\"'")
-    )
-    return Table(
-        {
-            name: _restored(column) if neutralised else column
-            for name, column in zip(header, columns, strict=True)
-        },
-        lines,
-    ), problems
+    if text.startswith("'") or any(s in text for s in (",'", "\n'", "\r'", "\"'")):
+        records = [
+            [cells.restore(c) if c and c[0] == "'" else c for c in record]
+            for record in records
+        ]
+    return Table(header, records, lines), problems
 
 
 def _tracked(
@@ -240,13 +237,6 @@ def _kept(
             out_rows[i] = [*row, *[None] * (width - len(row))]
     keep = [i for i in range(len(rows)) if i not in skip]
     return [out_rows[i] for i in keep], [lines[i] for i in keep]
-
-
-def _restored(column: tuple[str | None, ...]) -> tuple[str | None, ...]:
-    """Undo the export's formula neutralisation in a column (see cells.restore)."""
-    if not any(cell and cell[0] == "'" for cell in column):
-        return column
-    return tuple(None if cell is None else cells.restore(cell) for cell in column)
 
 
 def _header_problems(header: list[str], label: str) -> list[Problem]:

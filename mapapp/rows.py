@@ -9,8 +9,9 @@ has; nothing stops at the first.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -60,32 +61,42 @@ class Row:
 
 @dataclass(frozen=True)
 class Table:
-    """The rows of a CSV file as columns of cells (None where a row is short).
+    """The rows of a CSV file: cells by position (None where a row is short).
 
-    ``lines`` gives the file line each row starts on.
+    ``lines`` gives the file line each row starts on. Where a name appears twice in
+    the header, the last column of that name counts (as in a dict of the row).
     """
 
-    columns: dict[str, Sequence[str | None]]
+    header: list[str]
+    rows: list[list[str | None]]
     lines: list[int]
 
     def __len__(self) -> int:
         return len(self.lines)
 
+    @functools.cached_property
+    def _where(self) -> dict[str, int]:
+        return {name: j for j, name in enumerate(self.header)}
+
     def row(self, i: int) -> Row:
         """Return the ``i``-th row (from 0) with the cells it has."""
         cells_ = {
             name: value
-            for name, column in self.columns.items()
-            if (value := column[i]) is not None
+            for name, value in zip(self.header, self.rows[i], strict=True)
+            if value is not None
         }
         return Row(i + 1, self.lines[i], cells_)
 
-    def column(self, name: str) -> Sequence[str]:
+    def has(self, name: str) -> bool:
+        """Return whether the file has a column of this name."""
+        return name in self._where
+
+    def column(self, name: str) -> list[str]:
         """Return a column's cells, empty where the file has no such column."""
-        values = self.columns.get(name)
-        if values is None:
+        j = self._where.get(name)
+        if j is None:
             return [""] * len(self)
-        return [value or "" for value in values]
+        return [row[j] or "" for row in self.rows]
 
 
 class RowChecker:
@@ -209,7 +220,7 @@ class RowChecker:
         :meth:`_row`, which gives the same records and words the problems;
         ``tests/test_importer.py`` checks that both ways agree.
         """
-        slow = [table.columns[c] for c in SLOW_COLUMNS if c in table.columns]
+        slow = [table.column(c) for c in SLOW_COLUMNS if table.has(c)]
         plain = (
             [not any(cells_) for cells_ in zip(*slow, strict=True)] if slow else None
         )
@@ -240,8 +251,10 @@ class RowChecker:
         for i in [i for i, where in enumerate(places) if where == [] and good[i]]:
             point = self._plain_point(table.row(i))
             if point is not None:
-                ref = {"place": adhoc_id(_text(ids[i])), "role": "site"}
-                places[i] = self.builder.models(PlaceRef, [ref])
+                try:
+                    places[i] = [PlaceRef(place=adhoc_id(_text(ids[i])), role="site")]
+                except ValidationError:
+                    places[i] = None
             if point is False or places[i] is None:
                 good[i] = False
             elif point is not None:
@@ -307,11 +320,13 @@ class RowChecker:
         self, people: str, claimant: str, source: str, unverified: bool
     ) -> list[Claim] | None:
         """Return the claims of the figure cells, each figure read once per file."""
-        figures, claimants = cells.split(people), cells.split(claimant)
-        if not figures or len(figures) != len(claimants):
+        pairs = self._cached(
+            ("figures", people, claimant), lambda: _pairs(people, claimant)
+        )
+        if pairs is None:
             return None
         claims = []
-        for figure, who in zip(figures, claimants, strict=True):
+        for figure, who in pairs:
             key = (figure, who, source, unverified)
             claim = self._claim_records.get(key, False)
             if claim is False:
@@ -536,6 +551,14 @@ def _people(
             continue
         claims.append(_claim(number, who, source, unverified))
     return claims, messages
+
+
+def _pairs(people: str, claimant: str) -> list[tuple[str, str]] | None:
+    """Return the figures of a people cell with their claimants, None if unpaired."""
+    figures, claimants = cells.split(people), cells.split(claimant)
+    if not figures or len(figures) != len(claimants):
+        return None
+    return list(zip(figures, claimants, strict=True))
 
 
 def _figure(text: str) -> dict[str, Any] | None:

@@ -59,25 +59,29 @@ def _suspects(
     events = data.events
     names = {ref.place for ev in events for ref in ev.places}
     bad_places = {n for n in names if n not in gazetteer and gazetteer.problem(n)}
-    cited = {c.source for ev in events for c in (*ev.claims, *ev.sources)}
+    cited = {c.source for ev in events for c in ev.sources}
+    cited.update(c.source for ev in events for c in ev.claims)
     unknown = {sid for sid in cited if sid not in data.sources}
     graded_d = {sid for sid, source in data.sources.items() if source.grade == "D"}
     suspect = {i for i, ev in enumerate(events) if ev.related}
-    suspect.update(
-        i for i, ev in enumerate(events) for r in ev.places if r.place in bad_places
-    )
-    suspect.update(
-        i
-        for i, ev in enumerate(events)
-        for c in ev.claims
-        if c.source in unknown or (c.source in graded_d and not c.unverified)
-    )
-    suspect.update(
-        i
-        for i, ev in enumerate(events)
-        for c in ev.sources
-        if c.source in unknown or (c.quote and c.source in texts)
-    )
+    if bad_places:
+        suspect.update(
+            i for i, ev in enumerate(events) for r in ev.places if r.place in bad_places
+        )
+    if unknown or graded_d:
+        suspect.update(
+            i
+            for i, ev in enumerate(events)
+            for c in ev.claims
+            if c.source in unknown or (c.source in graded_d and not c.unverified)
+        )
+    if unknown or texts:
+        suspect.update(
+            i
+            for i, ev in enumerate(events)
+            for c in ev.sources
+            if c.source in unknown or (c.quote and c.source in texts)
+        )
     return [events[i] for i in sorted(suspect)]
 
 

@@ -1033,6 +1033,4 @@ def test_both_csv_readers_give_the_same_rows(text):
     rows, lines = importer._tracked(reader, 6, "t.csv", problems)
     assert fast[1] == problems
     assert fast[0].lines == lines
-    assert [list(c) for c in fast[0].columns.values()] == [
-        list(c) for c in (zip(*rows, strict=True) if rows else [()] * 6)
-    ]
+    assert fast[0].rows == rows
