@@ -134,13 +134,18 @@ class RowChecker:
         if progress is not None:
             progress(0, total)
         plain = self._plain_events(rows) if isinstance(rows, Table) else [None] * total
+        seen, label, accepted = self.seen, self.label, self.result.events
         for i, quick in enumerate(plain):
             if progress is not None and i % PROGRESS_EVERY == 0 and i:
                 progress(i, total)
-            if quick is not None and quick[0].id not in self.seen:
-                self._accept(quick[0], rows.lines[i], quick[1], quick[2])  # type: ignore[union-attr]
-            else:
+            if quick is None or quick[0].id in seen:
                 self._row(rows.row(i) if isinstance(rows, Table) else rows[i])
+            elif quick[1] or quick[2] is not None:
+                self._accept(quick[0], rows.lines[i], quick[1], quick[2])  # type: ignore[union-attr]
+            else:  # what _accept does for an event with nothing new besides
+                line = rows.lines[i]  # type: ignore[union-attr]
+                seen[quick[0].id] = line
+                accepted.append((quick[0], label, {"": line}))
         if progress is not None:
             progress(total, total)
         for place in make_places(self.points, self.territory, self.label):
