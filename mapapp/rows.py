@@ -28,7 +28,7 @@ from mapapp.model import Citation, Claim, Dataset, Event, PlaceRef, Source
 
 SCOPE = "not stated in the imported row"
 PROGRESS_EVERY = 10_000
-SLOW_COLUMNS = ("claims", "sources", "related", "date_note")  # see RowChecker._plain
+SLOW_COLUMNS = ("claims", "sources", "related", "date_note")  # see _plain_events
 LocatedRecord = tuple[Any, str, dict[str, int]]
 Plain = tuple[Event, list[Source], tuple[float, float] | None]  # see _plain_events
 
