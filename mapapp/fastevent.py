@@ -4,10 +4,12 @@ Validating one pydantic :class:`~mapapp.model.Event` costs tens of microseconds,
 much of it parsing the EDTF date and building the nested records. A large import
 repeats the same dates, place references, citations and claims, so here each distinct
 nested record and date is validated once, by the models themselves, and events are
-assembled with ``model_construct`` after the top-level rules of ``Event`` are
-checked. Anything unusual gives None and the caller validates the row the ordinary
-way, which also words the messages. ``tests/test_importer.py`` checks on generated
-rows that both ways give equal events and reject the same rows.
+assembled with :func:`construct` (what ``model_construct`` gives, faster) after the
+top-level rules of ``Event`` are checked: one raw record at a time
+(:meth:`EventBuilder.event`) or a whole CSV column by column
+(:meth:`EventBuilder.plain`). Anything unusual gives None and the caller validates
+the row the ordinary way, which also words the messages. ``tests/test_importer.py``
+checks on generated rows that both ways give equal events and reject the same rows.
 """
 
 from __future__ import annotations

@@ -133,10 +133,12 @@ def gc_paused() -> Iterator[None]:
 
 
 def csv_rows(text: str, label: str) -> tuple[Table, list[Problem]]:
-    """Read CSV text into columns keyed by header (formula neutralisation undone).
+    """Read CSV text into a table of rows under its header (neutralisation undone).
 
     Blank rows are skipped; a row with more cells than the header is reported and
-    left out; a shorter row lacks its last cells (None in the table).
+    left out; a shorter row lacks its last cells (None in the table). A file of one
+    line per row is read in one call; any other is read row by row, to know the
+    line each row starts on.
     """
     reader = csv.reader(StringIO(text, newline=""), strict=True)
     try:
