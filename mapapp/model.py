@@ -283,14 +283,6 @@ class Dataset:
             ("source", sources),
             ("place", places),
         ):
-            by_id = {record.id: record for record, _, _ in rows}
-            if len(by_id) == len(rows):  # no duplicates: at once (large imports)
-                kept[category] = by_id
-                origins.update(
-                    ((category, record.id), (label, lines))
-                    for record, label, lines in rows
-                )
-                continue
             for record, label, lines in rows:
                 if record.id in kept[category]:
                     duplicates.append((category, record.id, label, lines[""]))

@@ -134,18 +134,13 @@ class RowChecker:
         if progress is not None:
             progress(0, total)
         plain = self._plain_events(rows) if isinstance(rows, Table) else [None] * total
-        seen, label, accepted = self.seen, self.label, self.result.events
         for i, quick in enumerate(plain):
             if progress is not None and i % PROGRESS_EVERY == 0 and i:
                 progress(i, total)
-            if quick is None or quick[0].id in seen:
+            if quick is None or quick[0].id in self.seen:
                 self._row(rows.row(i) if isinstance(rows, Table) else rows[i])
-            elif quick[1] or quick[2] is not None:
+            else:
                 self._accept(quick[0], rows.lines[i], quick[1], quick[2])  # type: ignore[union-attr]
-            else:  # what _accept does for an event with nothing new besides
-                line = rows.lines[i]  # type: ignore[union-attr]
-                seen[quick[0].id] = line
-                accepted.append((quick[0], label, {"": line}))
         if progress is not None:
             progress(total, total)
         for place in make_places(self.points, self.territory, self.label):
@@ -315,11 +310,16 @@ class RowChecker:
         return refs
 
     def _ref(self, token: str) -> PlaceRef | None:
-        ref = cells.parse_place(token)
-        if cells.role_problem(ref, token) or self.gazetteer.problem(ref["place"]):
-            return None
-        models = self.builder.models(PlaceRef, [ref])
+        ref, message = self._token(token)
+        models = None if message else self.builder.models(PlaceRef, [ref])
         return None if models is None else models[0]
+
+    def _token(self, token: str) -> tuple[dict[str, Any], str | None]:
+        """Read one place token; return it and what is wrong with it, if anything."""
+        ref = cells.parse_place(token)
+        return ref, cells.role_problem(ref, token) or self.gazetteer.problem(
+            ref["place"]
+        )
 
     def _plain_claims(
         self, people: str, claimant: str, source: str, unverified: bool
@@ -374,10 +374,7 @@ class RowChecker:
     def _parse_places(self, text: str) -> tuple[list[dict[str, Any]], list[str]]:
         refs, messages = [], []
         for token in cells.split(text):
-            ref = cells.parse_place(token)
-            message = cells.role_problem(ref, token) or self.gazetteer.problem(
-                ref["place"]
-            )
+            ref, message = self._token(token)
             if message:
                 messages.append(message)
             else:
