@@ -257,11 +257,48 @@ st_folium(m, height=400, returned_objects=[])
 TITLE_VISIBLE_JS = "() => !!document.querySelector('h1')"
 
 
+def launch(script: Path | str, port: int, *flags: str, **popen) -> subprocess.Popen:
+    """Start ``streamlit run script`` on 127.0.0.1 from the repository folder.
+
+    The repository folder is the working directory so that .streamlit/config.toml
+    (static serving) applies; MAPAPP_DATA is not passed on.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "MAPAPP_DATA"}
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(script),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        *flags,
+    ]
+    return subprocess.Popen(command, cwd=REPO, env=env, **popen)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """Stop a server by its own PID: SIGTERM, then SIGKILL if it hangs."""
+    if proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 def _start_times(
     browser, script: Path, visible_js: str, n: int
 ) -> list[tuple[float, float, float]]:
     """Start ``streamlit run script`` n times; time health, title, ``visible_js``."""
-    env = {k: v for k, v in os.environ.items() if k != "MAPAPP_DATA"}
     rows = []
     for _ in range(n):
         port = _free_port()
@@ -269,26 +306,8 @@ def _start_times(
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         t0 = time.perf_counter()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                str(script),
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=REPO,  # .streamlit/config.toml: static serving
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+        proc = launch(
+            script, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
             while not _healthy(url):
@@ -303,12 +322,7 @@ def _start_times(
             t_shown = time.perf_counter() - t0
         finally:
             context.close()
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
         rows.append((t_health, t_title, t_shown))
     return rows
 

@@ -57,6 +57,8 @@ from benchmarks.app import (  # noqa: E402
     MAP_VISIBLE_JS,
     _free_port,
     _healthy,
+    launch,
+    stop,
 )
 
 HOST = "127.0.0.1"
@@ -161,33 +163,17 @@ def _descendants(pid: int) -> list[int]:
 def start_server(log_path: Path, timeout: float = START_TIMEOUT) -> Server:
     """Start the app on a free loopback port; return once it is healthy."""
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k != "MAPAPP_DATA"}
     for _attempt in range(3):  # another process may take the port in between
         port = _free_port()
         url = f"http://{HOST}:{port}"
         with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    "streamlit_app.py",
-                    "--server.address",
-                    HOST,
-                    "--server.port",
-                    str(port),
-                    "--server.headless",
-                    "true",
-                    "--browser.gatherUsageStats",
-                    "false",
-                    # others may edit the code during a run: a file change would
-                    # rerun every session on half-reloaded modules
-                    "--server.fileWatcherType",
-                    "none",
-                ],
-                cwd=REPO,
-                env=env,
+            # others may edit the code during a run: a file change would rerun
+            # every session on half-reloaded modules
+            proc = launch(
+                "streamlit_app.py",
+                port,
+                "--server.fileWatcherType",
+                "none",
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
@@ -202,16 +188,7 @@ def start_server(log_path: Path, timeout: float = START_TIMEOUT) -> Server:
     raise RuntimeError(f"streamlit exited at start 3 times; see {log_path}")
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    """Stop the server by its own PID: SIGTERM, then SIGKILL if it hangs."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+stop_server = stop  # SIGTERM by the server's own PID, then SIGKILL
 
 
 # --- what a session should see ------------------------------------------------------
