@@ -8,8 +8,9 @@ the computed side come back as data, never as exceptions, and no event is droppe
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 import geopandas as gpd
 import numpy as np
@@ -29,6 +30,9 @@ PRECISION_RANK = {"exact": 0, "approximate": 1, "region": 2}
 PRECISIONS = np.array(["exact", "approximate", "region"], dtype=object)
 FAR_KM = 350.0
 TOLERANCE_KM = 5.0
+ALIKE_WIDTH = 64  # see _first_alike
+_PLACES = attrgetter("places")
+_ID = attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -211,9 +215,13 @@ def distance_km(points: np.ndarray, line: BaseGeometry) -> np.ndarray:
 
 
 def event_refs(
-    events: Iterable[Event], gazetteer: Gazetteer
-) -> tuple[pd.DataFrame, list[Unresolved]]:
+    events: Sequence[Event], gazetteer: Gazetteer
+) -> tuple[pd.DataFrame, list[Unresolved], np.ndarray]:
     """Flatten events to one row per place reference, resolving names to ids.
+
+    Events whose references are the very same records in the same order (an import
+    makes one record per distinct place cell) get the same geometry, so only the
+    first of them is flattened.
 
     Returns
     -------
@@ -221,55 +229,128 @@ def event_refs(
         ``ev`` (the event's position in ``events``), ``order``, ``place`` (a
         gazetteer id), ``role``, ``rank`` (of the role), ``group`` (route number).
     unresolved : list of Unresolved
-        References that name no place or several places.
+        References that name no place or several places, of every event.
+    first : ndarray of int
+        For each event, the position of the first event with the same references.
     """
-    events = list(events)
-    counts = np.fromiter((len(ev.places) for ev in events), np.int64, len(events))
-    flat = list(itertools.chain.from_iterable(ev.places for ev in events))
-    ev = np.repeat(np.arange(len(events), dtype=np.int64), counts)
+    n = len(events)
+    lists = list(map(_PLACES, events))
+    counts = np.fromiter(map(len, lists), np.int64, n)
+    flat = list(itertools.chain.from_iterable(lists))
+    ev = np.repeat(np.arange(n, dtype=np.int64), counts)
     # position within its event: a running count restarted at each event's first
     order = np.arange(len(flat), dtype=np.int64) - np.repeat(
         np.cumsum(counts) - counts, counts
     )
-    name = np.array([ref.place for ref in flat], dtype=object)
-    rank = np.fromiter((ROLE_RANK[ref.role] for ref in flat), np.int64, len(flat))
-    group = np.fromiter((ref.route for ref in flat), np.int64, len(flat))
-    codes, uniques = pd.factorize(name)
+    # each distinct reference record read once (by identity: cheap, and exact)
+    _, at, record = np.unique(
+        np.fromiter(map(id, flat), np.int64, len(flat)),
+        return_index=True,
+        return_inverse=True,
+    )
+    record = record.ravel()
+    first = _first_alike(ev, order, record, counts)
+    mine = (first == np.arange(n))[ev]
+    ev, order, record = ev[mine], order[mine], record[mine]
+    records = [flat[i] for i in at]
+    codes, names = pd.factorize(np.array([r.place for r in records], dtype=object))
     resolved: dict[str, str | LookupError] = {}
-    for text in uniques:
+    for text in names:
         try:
             resolved[text] = gazetteer.lookup(text).id
         except LookupError as exc:
             resolved[text] = exc
-    found = np.array([resolved[t] for t in uniques], dtype=object)
-    good = np.array([isinstance(v, str) for v in found], dtype=bool)
-    place, ok = found[codes], good[codes]
-    unresolved = []
-    for k, i, text in zip(ev[~ok], order[~ok], name[~ok], strict=True):
-        candidates = gazetteer.candidates(text) or [
-            gazetteer.places[c] for c in gazetteer.closest(text)
-        ]
-        unresolved.append(
-            Unresolved(
-                events[k].id,
-                f"places[{i}].place",
-                text,
-                str(resolved[text]),
-                tuple(p.id for p in candidates),
-            )
-        )
+    found = np.array([resolved[t] for t in names], dtype=object)
+    ok = np.array([isinstance(v, str) for v in found], dtype=bool)[codes][record]
+    found = found[codes][record]
+    rank = np.array([ROLE_RANK[r.role] for r in records], dtype=np.int64)[record]
+    group = np.array([r.route for r in records], dtype=np.int64)[record]
+    text = np.asarray(names, dtype=object)[codes][record]
+    unresolved = _unresolved(
+        events, first, ev[~ok], order[~ok], text[~ok], resolved, gazetteer
+    )
     roles = np.array(list(ROLE_RANK), dtype=object)
     refs = pd.DataFrame(
         {
             "ev": ev[ok],
             "order": order[ok],
-            "place": pd.array(place[ok], dtype=object),
+            "place": pd.array(found[ok], dtype=object),
             "role": pd.array(roles[rank[ok]], dtype=object),
             "rank": rank[ok],
             "group": group[ok],
         }
     )
-    return refs, unresolved
+    return refs, unresolved, first
+
+
+def _first_alike(
+    ev: np.ndarray, order: np.ndarray, record: np.ndarray, counts: np.ndarray
+) -> np.ndarray:
+    """Return, for each event, the first event with the same references in order.
+
+    ``ev``, ``order`` and ``record`` (a code per distinct reference record) describe
+    every reference. Events are compared as rows of a table of record codes; an
+    event with more than :data:`ALIKE_WIDTH` references is compared with none.
+    """
+    n = len(counts)
+    first = np.arange(n)
+    rows = np.flatnonzero(counts <= ALIKE_WIDTH)
+    if not len(rows):
+        return first
+    # a row per event: its number of references, then their codes (-1 after them)
+    table = np.full((len(rows), int(counts[rows].max()) + 1), -1, dtype=np.int64)
+    table[:, 0] = counts[rows]
+    slot = np.full(n, -1)
+    slot[rows] = np.arange(len(rows))
+    inside = slot[ev] >= 0
+    table[slot[ev[inside]], order[inside] + 1] = record[inside]
+    # sort the rows (stable: the first of equal rows stays first), then cut runs
+    sort = np.lexsort(table.T[::-1])
+    ordered = table[sort]
+    starts = np.r_[True, (ordered[1:] != ordered[:-1]).any(axis=1)]
+    run_first = sort[np.flatnonzero(starts)]
+    first[rows[sort]] = rows[run_first[np.cumsum(starts) - 1]]
+    return first
+
+
+def _unresolved(
+    events: Sequence[Event],
+    first: np.ndarray,
+    ev: np.ndarray,
+    order: np.ndarray,
+    text: np.ndarray,
+    resolved: dict[str, str | LookupError],
+    gazetteer: Gazetteer,
+) -> list[Unresolved]:
+    """Return the unresolved references of every event, in event order.
+
+    ``ev``, ``order`` and ``text`` are the unresolved references of the events
+    that are their own ``first``; every event like one of them has the same.
+    """
+    if not len(ev):
+        return []
+    candidates: dict[str, tuple[str, ...]] = {}
+    for name in set(text):
+        found = gazetteer.candidates(name) or [
+            gazetteer.places[c] for c in gazetteer.closest(name)
+        ]
+        candidates[name] = tuple(p.id for p in found)
+    by_event: dict[int, list[tuple[int, str]]] = {}
+    for k, i, name in zip(ev.tolist(), order.tolist(), text, strict=True):
+        by_event.setdefault(k, []).append((i, name))
+    out = []
+    for k in np.flatnonzero(np.isin(first, list(by_event))).tolist():
+        for i, name in by_event[int(first[k])]:
+            out.append(
+                Unresolved(
+                    events[k].id,
+                    f"places[{i}].place",
+                    name,
+                    str(resolved[name]),
+                    candidates[name],
+                )
+            )
+    return out
 
 
 def locate(
@@ -277,6 +358,7 @@ def locate(
     refs: pd.DataFrame,
     places: gpd.GeoDataFrame,
     line: BaseGeometry,
+    first: np.ndarray | None = None,
 ) -> gpd.GeoDataFrame:
     """Build one geometry per event from its place references (vectorised core).
 
@@ -296,6 +378,9 @@ def locate(
         From :func:`place_frame`, indexed by place id.
     line : shapely geometry
         The border.
+    first : array of int, optional
+        For each event, the event whose results it takes (see :func:`event_refs`);
+        ``refs`` need only hold those events' references.
     """
     n = len(event_ids)
     code = places.index.get_indexer(refs["place"])
@@ -352,24 +437,29 @@ def locate(
         at = position == k
         rows = ev_sorted[at]
         place_ids[rows] = names[at] if k == 0 else place_ids[rows] + "|" + names[at]
+    precision = np.full(n, None, dtype=object)
+    far = np.zeros(n, dtype=bool)
+    inferred = np.zeros(n, dtype=bool)
+    rows = agg.index.to_numpy()
+    precision[rows] = PRECISIONS[agg["prank"].to_numpy(dtype=int)]
+    far[rows] = agg["far"].to_numpy(dtype=bool)
+    inferred[rows] = agg["inferred"].to_numpy(dtype=bool)
+    if first is not None:  # events like an earlier one take its results
+        geometry, precision, far, inferred, place_ids = (
+            column[first] for column in (geometry, precision, far, inferred, place_ids)
+        )
     out = gpd.GeoDataFrame(
         {
             "id": event_ids,
-            "geo_precision": None,
-            "crossing_inferred": False,
-            "far": False,
+            "geo_precision": pd.Series(precision, dtype=object),
+            "crossing_inferred": inferred,
+            "far": far,
             "place_ids": place_ids,
         },
         geometry=gpd.GeoSeries(geometry, crs=WGS84),
     )
-    rows = agg.index.to_numpy()
-    out.loc[rows, "geo_precision"] = PRECISIONS[agg["prank"].to_numpy(dtype=int)]
-    out.loc[rows, "far"] = agg["far"].to_numpy(dtype=bool)
-    out.loc[rows, "crossing_inferred"] = agg["inferred"].to_numpy(dtype=bool)
     out["located"] = out.geometry.notna().to_numpy()
     out["geometry"] = out.geometry.fillna(shapely.Point())
-    out["far"] = out["far"].astype(bool)
-    out["crossing_inferred"] = out["crossing_inferred"].astype(bool)
     return out
 
 
@@ -511,11 +601,12 @@ def geocode(
     GeocodeResult
     """
     places = place_frame(data.places.values(), frontier, far_km, tolerance_km)
-    refs, unresolved = event_refs(data.events, Gazetteer(data.places.values()))
-    ids = np.array([ev.id for ev in data.events], dtype=object)
-    located = locate(ids, refs, places, frontier.line)
+    events = data.events
+    refs, unresolved, first = event_refs(events, data.gazetteer)
+    ids = np.array(list(map(_ID, events)), dtype=object)
+    located = locate(ids, refs, places, frontier.line, first)
     for at, column in ((1, "kind"), (2, "title")):  # object: no conversion to str
-        values = [getattr(ev, column) for ev in data.events]
+        values = list(map(attrgetter(column), events))
         located.insert(at, column, pd.Series(values, dtype=object, index=located.index))
     bad = places[~places["consistent"]]
     mismatches = tuple(

@@ -6,8 +6,9 @@ source, an event's places) are checked in :mod:`mapapp.validate`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -20,6 +21,9 @@ from pydantic import (
 )
 
 from mapapp.dates import When, parse_edtf
+
+if TYPE_CHECKING:
+    from mapapp.gazetteer import Gazetteer
 
 EVENT_KINDS = (
     "crossing",
@@ -265,6 +269,13 @@ class Dataset:
     texts: dict[str, str] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     duplicates: tuple[tuple[str, str, str, int], ...] = ()
+
+    @functools.cached_property
+    def gazetteer(self) -> Gazetteer:
+        """The places' name index, made once for every check and geocode."""
+        from mapapp.gazetteer import Gazetteer  # which imports this module
+
+        return Gazetteer(self.places.values())
 
     @classmethod
     def from_located(

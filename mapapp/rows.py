@@ -22,7 +22,6 @@ from mapapp import cells
 from mapapp.adhoc import adhoc_id, check_point, degrees, make_places, study_box
 from mapapp.errors import Problem
 from mapapp.fastevent import EventBuilder
-from mapapp.gazetteer import Gazetteer
 from mapapp.io import Located, build
 from mapapp.model import Citation, Claim, Dataset, Event, PlaceRef, Source
 
@@ -107,7 +106,7 @@ class RowChecker:
         self.label = label
         self.base = base
         self.territory = territory
-        self.gazetteer = Gazetteer(base.places.values())
+        self.gazetteer = base.gazetteer
         self.sources: dict[str, Source] = dict(base.sources)
         self.seen: dict[str, int | None] = {}
         self.result = ImportResult()

@@ -39,7 +39,7 @@ def check(data: Dataset, unreadable: Collection[str] = ()) -> list[Problem]:
         missing from their source's text, grade-D claims not marked unverified.
     """
     problems = [_duplicate(data, *dup) for dup in data.duplicates]
-    gazetteer = Gazetteer(data.places.values())
+    gazetteer = data.gazetteer
     event_ids = {ev.id for ev in data.events} | set(unreadable)
     texts = {sid: normalise_space(text) for sid, text in data.texts.items()}
     for ev in _suspects(data, gazetteer, texts):

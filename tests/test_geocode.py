@@ -6,6 +6,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, Point, box
 
+from mapapp import geocode as geocode_module
 from mapapp.geocode import Frontier, distance_km, geocode, place_frame
 from mapapp.model import Dataset, Event
 from tests.conftest import make_place
@@ -192,3 +193,44 @@ def test_every_origin_fans_into_the_crossing(frontier, places):
         [(0.3, 0.3), (-0.01, 0.0)],
     ]
     assert not row.crossing_inferred
+
+
+@pytest.mark.parametrize("width", [64, 1, 0])  # events with more are not compared
+def test_events_sharing_reference_records_geocode_as_if_apart(
+    frontier, places, monkeypatch, width
+):
+    """An import gives events of one place cell the very same records: the first
+    of them is worked out for all, with the same result as equal copies give."""
+    monkeypatch.setattr(geocode_module, "ALIKE_WIDTH", width)
+    kinds = [
+        [("town-a", "origin"), ("post-b", "destination")],
+        [("khorgos", "site")],  # ambiguous: unresolved for every event sharing it
+        [("Town A", "site"), ("Nowhere", "site"), ("vague", "site")],
+        [("vague", "origin"), ("gate", "crossing"), ("post-b", "destination")],
+        [],
+        [("capital", "site")],
+    ]
+    apart = [
+        event(f"e{i}", *kinds[i * 5 % len(kinds)], kind="context") for i in range(30)
+    ]
+    shared = {}
+    for ev in apart:  # the first event of each kind lends its records to the rest
+        shared.setdefault(tuple(ev.places), ev.places)
+    alike = [
+        ev.model_copy(update={"places": list(shared[tuple(ev.places)])}) for ev in apart
+    ]
+    assert alike[6].places[0] is alike[0].places[0]
+    assert apart[6].places[0] is not apart[0].places[0]
+    one, other = (
+        geocode(dataset(places, apart), frontier),
+        geocode(dataset(places, alike), frontier),
+    )
+    pd.testing.assert_frame_equal(one.events, other.events, check_exact=True)
+    assert one.unresolved == other.unresolved
+    assert [u.event for u in other.unresolved] == [
+        ev.id
+        for ev in apart
+        for ref in ev.places
+        if ref.place in ("khorgos", "Nowhere")
+    ]
+    assert other.events["located"].sum() == 20  # not the ambiguous nor the empty
