@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections import Counter
 from collections.abc import Collection
 from datetime import date
+from operator import attrgetter
 from typing import Any
+
+import numpy as np
 
 from mapapp.errors import Problem
 from mapapp.gazetteer import Gazetteer
 from mapapp.model import Dataset, Event
 
 _SPACE = re.compile(r"\s+")
+_NESTED = ("places", "claims", "sources")  # the list fields of records
+_RELATED = attrgetter("related")
 
 
 def normalise_space(text: str) -> str:
@@ -40,7 +46,7 @@ def check(data: Dataset, unreadable: Collection[str] = ()) -> list[Problem]:
     """
     problems = [_duplicate(data, *dup) for dup in data.duplicates]
     gazetteer = data.gazetteer
-    event_ids = {ev.id for ev in data.events} | set(unreadable)
+    event_ids = set(map(attrgetter("id"), data.events)) | set(unreadable)
     texts = {sid: normalise_space(text) for sid, text in data.texts.items()}
     for ev in _suspects(data, gazetteer, texts):
         problems += _check_event(data, ev, gazetteer, event_ids, texts)
@@ -52,37 +58,50 @@ def _suspects(
 ) -> list[Event]:
     """Return the events that may have a problem, in order: the others have none.
 
-    Each distinct place name and source id is judged once, and every event is then
-    sorted by set lookups over its references (a large import has 100,000 events and
-    a few hundred distinct references); :func:`_check_event` words the problems.
+    Each distinct reference, claim and citation record is judged once (an import
+    shares one record among the events of equal cells), and only the events that
+    hold a suspect record are looked for; :func:`_check_event` words the problems.
     """
     events = data.events
-    names = {ref.place for ev in events for ref in ev.places}
+    refs, claims, cites = (_records(events, name) for name in _NESTED)
+    names = {ref.place for ref in refs}
     bad_places = {n for n in names if n not in gazetteer and gazetteer.problem(n)}
-    cited = {c.source for ev in events for c in ev.sources}
-    cited.update(c.source for ev in events for c in ev.claims)
+    cited = {c.source for c in cites} | {c.source for c in claims}
     unknown = {sid for sid in cited if sid not in data.sources}
     graded_d = {sid for sid, source in data.sources.items() if source.grade == "D"}
-    suspect = {i for i, ev in enumerate(events) if ev.related}
-    if bad_places:
-        suspect.update(
-            i for i, ev in enumerate(events) for r in ev.places if r.place in bad_places
-        )
-    if unknown or graded_d:
-        suspect.update(
-            i
-            for i, ev in enumerate(events)
-            for c in ev.claims
+    suspect = set(itertools.compress(range(len(events)), map(_RELATED, events)))
+    bad = (
+        {id(r) for r in refs if r.place in bad_places},
+        {
+            id(c)
+            for c in claims
             if c.source in unknown or (c.source in graded_d and not c.unverified)
-        )
-    if unknown or texts:
-        suspect.update(
-            i
-            for i, ev in enumerate(events)
-            for c in ev.sources
+        },
+        {
+            id(c)
+            for c in cites
             if c.source in unknown or (c.quote and c.source in texts)
-        )
+        },
+    )
+    for name, ids in zip(_NESTED, bad, strict=True):
+        if ids:
+            suspect.update(_holding(events, name, ids))
     return [events[i] for i in sorted(suspect)]
+
+
+def _records(events: tuple[Event, ...], name: str) -> list[Any]:
+    """Return the distinct records (by identity) of one list field of the events."""
+    flat = list(itertools.chain.from_iterable(map(attrgetter(name), events)))
+    return list(dict(zip(map(id, flat), flat, strict=True)).values())
+
+
+def _holding(events: tuple[Event, ...], name: str, ids: set[int]) -> list[int]:
+    """Return the positions of the events holding one of these records (by id)."""
+    lists = list(map(attrgetter(name), events))
+    counts = np.fromiter(map(len, lists), np.int64, len(lists))
+    flat = itertools.chain.from_iterable(lists)
+    hit = np.fromiter(map(ids.__contains__, map(id, flat)), bool, int(counts.sum()))
+    return np.unique(np.repeat(np.arange(len(lists)), counts)[hit]).tolist()
 
 
 def _problem(data: Dataset, ev: Event, path: str, message: str) -> Problem:
