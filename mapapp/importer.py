@@ -166,7 +166,9 @@ def csv_rows(text: str, label: str) -> tuple[Table, list[Problem]]:
         next(reader)
         records, lines = _tracked(reader, width, label, problems)
     # a neutralised cell starts with ' at a line start, after a comma or a quote
-    if text.startswith("'") or any(s in text for s in (",'", "\n'", "\r'", "\"'")):
+    if "'" in text and (
+        text.startswith("'") or any(s in text for s in (",'", "\n'", "\r'", "\"'"))
+    ):
         records = [
             [cells.restore(c) if c and c[0] == "'" else c for c in record]
             for record in records

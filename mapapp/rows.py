@@ -29,7 +29,9 @@ SCOPE = "not stated in the imported row"
 PROGRESS_EVERY = 10_000
 SLOW_COLUMNS = ("claims", "sources", "related", "date_note")  # see _plain_events
 LocatedRecord = tuple[Any, str, dict[str, int]]
-Plain = tuple[Event, list[Source], tuple[float, float] | None]  # see _plain_events
+Plain = tuple[  # see _plain_events
+    list[Event | None], list[Iterable[Source]], dict[int, tuple[float, float]]
+]
 
 
 @dataclass(frozen=True)
@@ -132,14 +134,17 @@ class RowChecker:
         total = len(rows)
         if progress is not None:
             progress(0, total)
-        plain = self._plain_events(rows) if isinstance(rows, Table) else [None] * total
-        for i, quick in enumerate(plain):
+        if isinstance(rows, Table):
+            events, made, points = self._plain_events(rows)
+        else:
+            events, made, points = [None] * total, [], {}
+        for i, event in enumerate(events):
             if progress is not None and i % PROGRESS_EVERY == 0 and i:
                 progress(i, total)
-            if quick is None or quick[0].id in self.seen:
+            if event is None or event.id in self.seen:
                 self._row(rows.row(i) if isinstance(rows, Table) else rows[i])
             else:
-                self._accept(quick[0], rows.lines[i], quick[1], quick[2])  # type: ignore[union-attr]
+                self._accept(event, rows.lines[i], made[i], points.get(i))  # type: ignore[union-attr]
         if progress is not None:
             progress(total, total)
         for place in make_places(self.points, self.territory, self.label):
@@ -209,7 +214,7 @@ class RowChecker:
             self.points.append((event.id, line, *point))
             self._lines[adhoc_id(event.id)] = line or 0
 
-    def _plain_events(self, table: Table) -> list[Plain | None]:
+    def _plain_events(self, table: Table) -> Plain:
         """Check the plain rows of a CSV column by column; None for the others.
 
         A plain row has no nested, ``related`` or ``date_note`` cell. Each column is
@@ -218,6 +223,9 @@ class RowChecker:
         row with anything wrong or unusual gives None and is checked by
         :meth:`_row`, which gives the same records and words the problems;
         ``tests/test_importer.py`` checks that both ways agree.
+
+        Returns each row's event (or None) and its new sources, and the points of
+        the rows placed by coordinates, by row.
         """
         slow = [table.column(c) for c in SLOW_COLUMNS if table.has(c)]
         plain = (
@@ -268,10 +276,7 @@ class RowChecker:
             claims,
             [None if c is None else c[0] for c in cites],
         )
-        return [
-            None if event is None else (event, cites[i][1], points.get(i))
-            for i, event in enumerate(events)
-        ]
+        return events, [() if c is None else c[1] for c in cites], points
 
     def _citations(self, text: str) -> tuple[list[Citation], list[Source], bool] | None:
         """Return a source cell's citations, its new sources, and if its first is D.
@@ -518,7 +523,8 @@ def each_key(keys: list[Any], make: Callable[[Any], Any]) -> list[Any]:
     A key of None gives None.
     """
     memo = {key: make(key) for key in set(keys) if key is not None}
-    return [None if key is None else memo[key] for key in keys]
+    memo[None] = None
+    return list(map(memo.__getitem__, keys))
 
 
 def _people(
