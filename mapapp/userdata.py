@@ -119,7 +119,8 @@ def combine(
             ]
             rejected += clashes
             seen.update(clashes)
-            bad = {p.record for p in clashes} & {r[0].id for r in kept.events}
+            bad = {p.record for p in clashes}
+            bad &= {r[0].id for r in kept.events} if bad else set()
             if not bad:
                 break
             kept = importer.ImportResult(
