@@ -134,10 +134,16 @@ class RowChecker:
         total = len(rows)
         if progress is not None:
             progress(0, total)
+        events: list[Event | None] = [None] * total
+        made: list[Iterable[Source]] = []
+        points: dict[int, tuple[float, float]] = {}
         if isinstance(rows, Table):
             events, made, points = self._plain_events(rows)
-        else:
-            events, made, points = [None] * total, [], {}
+            ids = [None if event is None else event.id for event in events]
+            # all plain, no id twice: accepted at once, as one by one below
+            if None not in ids and len(set(ids)) == total and not self.seen:
+                self._accept_all(events, rows.lines, made, points)  # type: ignore[arg-type]
+                events = []
         for i, event in enumerate(events):
             if progress is not None and i % PROGRESS_EVERY == 0 and i:
                 progress(i, total)
@@ -213,6 +219,35 @@ class RowChecker:
         if point is not None:
             self.points.append((event.id, line, *point))
             self._lines[adhoc_id(event.id)] = line or 0
+
+    def _accept_all(
+        self,
+        events: list[Event],
+        lines: list[int],
+        made: list[Iterable[Source]],
+        points: dict[int, tuple[float, float]],
+    ) -> None:
+        """Accept every row at once, as :meth:`_accept` row by row would.
+
+        For a file whose rows are all plain, with no id twice.
+        """
+        label = self.label
+        self.seen.update(zip([event.id for event in events], lines, strict=True))
+        for i in [i for i, new in enumerate(made) if new]:
+            for source in made[i]:
+                if source.id not in self.sources:
+                    self.sources[source.id] = source
+                    self.result.sources.append((source, label, {"": lines[i] or 0}))
+        self.result.events.extend(
+            [
+                (event, label, {"": line or 0})
+                for event, line in zip(events, lines, strict=True)
+            ]
+        )
+        for i in sorted(points):
+            event_id, line = events[i].id, lines[i]
+            self.points.append((event_id, line, *points[i]))
+            self._lines[adhoc_id(event_id)] = line or 0
 
     def _plain_events(self, table: Table) -> Plain:
         """Check the plain rows of a CSV column by column; None for the others.

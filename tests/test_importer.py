@@ -927,6 +927,51 @@ def test_column_wise_path_agrees_with_the_row_path(records):
     assert quick == slow
 
 
+def _row_path(text):
+    """Import a CSV row by row only (no column-wise reading)."""
+    original = importer.RowChecker._plain_events
+    try:
+        importer.RowChecker._plain_events = lambda self, table: (
+            [None] * len(table),
+            [()] * len(table),
+            {},
+        )
+        return run(WORLD, text)
+    finally:
+        importer.RowChecker._plain_events = original
+
+
+def _at_once(text):
+    """Import a CSV; return the result and whether its rows were accepted at once."""
+    calls = []
+    original = importer.RowChecker._accept_all
+    try:
+        importer.RowChecker._accept_all = lambda self, *a: calls.append(
+            original(self, *a)
+        )
+        return run(WORLD, text), bool(calls)
+    finally:
+        importer.RowChecker._accept_all = original
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(csv_rows, min_size=1, max_size=8))
+def test_a_file_of_plain_rows_is_accepted_at_once_as_row_by_row(records):
+    """Rows all plain, no id twice: accepted together, with the same records."""
+    good, taken = [], set()
+    for record in records:
+        record = {**record, "date_note": "", "related": ""}
+        alone, at_once = _at_once(_csv_of([record]))
+        if at_once and ids(alone)[0] not in taken:
+            good.append(record)
+            taken.add(ids(alone)[0])
+    text = _csv_of(good)
+    quick, at_once = _at_once(text)
+    assert at_once
+    assert quick == _row_path(text)
+    assert ids(quick) == [ids(run(WORLD, _csv_of([r])))[0] for r in good]
+
+
 def test_column_wise_path_is_taken_for_plain_rows(w, monkeypatch):
     calls = []
     original = importer.RowChecker._row
