@@ -143,6 +143,9 @@ class RowChecker:
             # all plain, no id twice: accepted at once, as one by one below
             if None not in ids and len(set(ids)) == total and not self.seen:
                 self._accept_all(events, rows.lines, made, points)  # type: ignore[arg-type]
+                if progress is not None:  # every row is checked by now
+                    for done in range(PROGRESS_EVERY, total, PROGRESS_EVERY):
+                        progress(done, total)
                 events = []
         for i, event in enumerate(events):
             if progress is not None and i % PROGRESS_EVERY == 0 and i:
