@@ -244,14 +244,16 @@ def event_refs(
     )
     # each distinct reference record read once (by identity: cheap, and exact)
     _, at, record = np.unique(
-        np.fromiter(map(id, flat), np.int64, len(flat)),
+        np.fromiter(map(id, flat), np.uintp, len(flat)),
         return_index=True,
         return_inverse=True,
     )
     record = record.ravel()
-    first = _first_alike(ev, order, record, counts)
-    mine = (first == np.arange(n))[ev]
-    ev, order, record = ev[mine], order[mine], record[mine]
+    first = np.arange(n)
+    if len(at) < len(flat):  # some records are shared: events may be alike
+        first = _first_alike(ev, order, record, counts)
+        mine = (first == np.arange(n))[ev]
+        ev, order, record = ev[mine], order[mine], record[mine]
     records = [flat[i] for i in at]
     codes, names = pd.factorize(np.array([r.place for r in records], dtype=object))
     resolved: dict[str, str | LookupError] = {}
