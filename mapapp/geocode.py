@@ -243,18 +243,19 @@ def event_refs(
         np.cumsum(counts) - counts, counts
     )
     # each distinct reference record read once (by identity: cheap, and exact)
-    _, at, record = np.unique(
-        np.fromiter(map(id, flat), np.uintp, len(flat)),
-        return_index=True,
-        return_inverse=True,
-    )
-    record = record.ravel()
     first = np.arange(n)
-    if len(at) < len(flat):  # some records are shared: events may be alike
+    record = np.arange(len(flat))  # which distinct record each reference is
+    records = flat
+    ident = list(map(id, flat))
+    if len(set(ident)) < len(flat):  # some records are shared: events may be alike
+        _, at, record = np.unique(
+            np.array(ident, dtype=np.uintp), return_index=True, return_inverse=True
+        )
+        record = record.ravel()
+        records = [flat[i] for i in at]
         first = _first_alike(ev, order, record, counts)
         mine = (first == np.arange(n))[ev]
         ev, order, record = ev[mine], order[mine], record[mine]
-    records = [flat[i] for i in at]
     codes, names = pd.factorize(np.array([r.place for r in records], dtype=object))
     resolved: dict[str, str | LookupError] = {}
     for text in names:
