@@ -22,6 +22,7 @@ from mapapp import cells
 from mapapp.adhoc import adhoc_id, check_point, degrees, make_places, study_box
 from mapapp.errors import Problem
 from mapapp.fastevent import EventBuilder
+from mapapp.gazetteer import Gazetteer
 from mapapp.io import Located, build
 from mapapp.model import Citation, Claim, Dataset, Event, PlaceRef, Source
 
@@ -108,7 +109,8 @@ class RowChecker:
         self.label = label
         self.base = base
         self.territory = territory
-        self.gazetteer = base.gazetteer
+        # its own: its memo of names is this file's (the base outlives the file)
+        self.gazetteer = Gazetteer(base.places.values())
         self.sources: dict[str, Source] = dict(base.sources)
         self.seen: dict[str, int | None] = {}
         self.result = ImportResult()

@@ -1086,3 +1086,11 @@ def test_both_csv_readers_give_the_same_rows(text):
     assert fast[1] == problems
     assert fast[0].lines == lines
     assert fast[0].rows == rows
+
+
+def test_an_import_keeps_its_names_out_of_the_bundled_index():
+    """The bundled data outlives every upload: a file's names are not kept in it."""
+    before = dict(WORLD.data.gazetteer._problems)
+    result = run(WORLD, rows("a,A,crossing,1962,Nowhere-upon-Ili,,,x,,,memo"))
+    assert [p.field for p in result.problems] == ["place"]
+    assert WORLD.data.gazetteer._problems == before
