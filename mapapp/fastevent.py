@@ -30,7 +30,6 @@ _KINDS = frozenset(EVENT_KINDS)
 _ASCII_SPACE = " \t\n\r\x0b\x0c"
 _NEW = Event.__new__
 _SET = object.__setattr__
-_ALL_FIELDS = frozenset(Event.model_fields)
 
 
 class _Invalid(Exception):
@@ -181,7 +180,7 @@ def construct(values: dict[str, Any]) -> Event:
     """
     event = _NEW(Event)
     _SET(event, "__dict__", values)
-    _SET(event, "__pydantic_fields_set__", _ALL_FIELDS)
+    _SET(event, "__pydantic_fields_set__", _FIELDS)
     _SET(event, "__pydantic_extra__", None)
     _SET(event, "__pydantic_private__", None)
     return event

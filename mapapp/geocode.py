@@ -577,13 +577,6 @@ def first_crossings(
     return xy[found], found
 
 
-def _segments(line: BaseGeometry) -> np.ndarray:
-    """Cut a (multi)line into its 2-point segments."""
-    coords, part = shapely.get_coordinates(shapely.get_parts(line), return_index=True)
-    same = part[:-1] == part[1:]
-    return shapely.linestrings(np.stack([coords[:-1][same], coords[1:][same]], axis=1))
-
-
 def geocode(
     data: Dataset,
     frontier: Frontier,
