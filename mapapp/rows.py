@@ -216,14 +216,10 @@ class RowChecker:
         point: tuple[float, float] | None,
     ) -> None:
         self.seen.setdefault(event.id, line)
-        for source in new_sources:
-            if source.id not in self.sources:
-                self.sources[source.id] = source
-                self.result.sources.append((source, self.label, {"": line or 0}))
+        self._add_sources(new_sources, line)
         self.result.events.append((event, self.label, {"": line or 0}))
         if point is not None:
-            self.points.append((event.id, line, *point))
-            self._lines[adhoc_id(event.id)] = line or 0
+            self._add_point(event.id, line, point)
 
     def _accept_all(
         self,
@@ -239,10 +235,7 @@ class RowChecker:
         label = self.label
         self.seen.update(zip([event.id for event in events], lines, strict=True))
         for i in [i for i, new in enumerate(made) if new]:
-            for source in made[i]:
-                if source.id not in self.sources:
-                    self.sources[source.id] = source
-                    self.result.sources.append((source, label, {"": lines[i] or 0}))
+            self._add_sources(made[i], lines[i])
         self.result.events.extend(
             [
                 (event, label, {"": line or 0})
@@ -250,9 +243,21 @@ class RowChecker:
             ]
         )
         for i in sorted(points):
-            event_id, line = events[i].id, lines[i]
-            self.points.append((event_id, line, *points[i]))
-            self._lines[adhoc_id(event_id)] = line or 0
+            self._add_point(events[i].id, lines[i], points[i])
+
+    def _add_sources(self, new_sources: Iterable[Source], line: int | None) -> None:
+        """Keep the sources a row cites in words that no earlier row has cited."""
+        for source in new_sources:
+            if source.id not in self.sources:
+                self.sources[source.id] = source
+                self.result.sources.append((source, self.label, {"": line or 0}))
+
+    def _add_point(
+        self, event_id: str, line: int | None, point: tuple[float, float]
+    ) -> None:
+        """Keep a row's coordinates: its ad-hoc place is made after the last row."""
+        self.points.append((event_id, line, *point))
+        self._lines[adhoc_id(event_id)] = line or 0
 
     def _plain_events(self, table: Table) -> Plain:
         """Check the plain rows of a CSV column by column; None for the others.

@@ -117,10 +117,11 @@ def combine(
             clashes = [
                 p for p in validate.check(merged) if p.file == label and p not in seen
             ]
+            if not clashes:
+                break
             rejected += clashes
             seen.update(clashes)
-            bad = {p.record for p in clashes}
-            bad &= {r[0].id for r in kept.events} if bad else set()
+            bad = {p.record for p in clashes} & {r[0].id for r in kept.events}
             if not bad:
                 break
             kept = importer.ImportResult(
