@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from app_pages import nav
-from app_pages.loaded import show_error
+from app_pages.loaded import show_error, show_failure
 from mapapp.errors import MapAppError
 
 st.set_page_config(
     page_title="Ili–Tacheng 1962: a sourced map",
     layout="wide",
-    initial_sidebar_state="expanded",
+    # "auto": open on a wide screen, closed on a phone (where it would cover the page)
+    initial_sidebar_state="auto",
 )
+nav.keep_widget_state()
 navigation = st.navigation(
     [nav.map_page(), nav.source_page(), nav.data_page(), nav.present_page()]
 )
@@ -20,3 +24,6 @@ try:
     navigation.run()
 except MapAppError as exc:
     show_error(exc)
+except Exception:  # the last line of defence: a message and a way back, no traceback
+    logging.getLogger("mapapp.app").exception("a page failed")
+    show_failure()

@@ -9,6 +9,7 @@ import folium
 import geopandas as gpd
 import streamlit as st
 
+from app_pages import nav
 from mapapp import assets, geocode, io, mapview, select, validate
 from mapapp.errors import DataError, MapAppError
 from mapapp.model import Dataset, Event
@@ -115,4 +116,17 @@ def show_error(exc: MapAppError) -> None:
         st.code("\n".join(str(p) for p in exc.problems), language=None, wrap_lines=True)
     else:
         st.error(str(exc))
+    st.stop()
+
+
+def show_failure() -> None:
+    """Show an unexpected failure as a short message with a way back (no traceback).
+
+    The details go to the server's log; the page offers the map and a fresh start.
+    """
+    st.error(
+        "Something went wrong on this page. Your filters and your uploaded file are "
+        "kept; go back to the map, or reload the page to start again."
+    )
+    st.page_link(nav.map_page(), label="Back to the map", icon=":material/map:")
     st.stop()

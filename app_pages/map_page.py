@@ -42,8 +42,23 @@ def _span(loaded: Loaded) -> tuple[date, date]:
 
 
 def _init_state(loaded: Loaded) -> None:
-    """Fill the widgets' state from the link, once per session."""
+    """Fill the widgets' state from the link, once per session.
+
+    Later in the session, a link followed to this page (an "Events citing it" link,
+    a link pasted in the address bar) is told apart from the address this page wrote
+    itself: its event is selected, and the rest of the view is kept.
+    """
     if st.session_state.get("_init"):
+        params = st.query_params.to_dict()
+        if params != st.session_state.get("_written"):
+            wanted = params.get("event")
+            if wanted in loaded.events.index:
+                _select(wanted, loaded)
+            elif wanted:
+                st.warning(
+                    f"The link names an event that is not in the data shown: "
+                    f"{md_escape(wanted)!r}."
+                )
         return
     lo, hi = _span(loaded)
     state, notes = urlstate.parse(
@@ -538,8 +553,8 @@ def _far_list(loaded: Loaded, ids: list[str]) -> None:
         return
     listed = far.index[: LIST_LIMIT // 10]
     with st.expander(
-        f"{len(far)} events took place far from the frontier (Beijing, Moscow, "
-        "Urumqi…)",
+        f"{count(len(far), 'event')} took place far from the frontier (Beijing, "
+        "Moscow, Urumqi…)",
         expanded=False,
     ):
         by_id = loaded.by_id
@@ -580,18 +595,18 @@ def render() -> None:
     _event_list(loaded, ids)
     _downloads(loaded, ids, sel)
     lat, lon, zoom = st.session_state.view
-    st.query_params.from_dict(
-        urlstate.to_params(
-            urlstate.ViewState(
-                event=st.session_state.selected,
-                start=sel.start,
-                end=sel.end,
-                kinds=sel.kinds,
-                grades=sel.grades,
-                text=sel.text,
-                lat=lat,
-                lon=lon,
-                zoom=zoom,
-            )
+    params = urlstate.to_params(
+        urlstate.ViewState(
+            event=st.session_state.selected,
+            start=sel.start,
+            end=sel.end,
+            kinds=sel.kinds,
+            grades=sel.grades,
+            text=sel.text,
+            lat=lat,
+            lon=lon,
+            zoom=zoom,
         )
     )
+    st.session_state._written = params
+    st.query_params.from_dict(params)

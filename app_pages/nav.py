@@ -4,6 +4,31 @@ from __future__ import annotations
 
 import streamlit as st
 
+# Widgets whose value must outlive a visit to another page. Streamlit forgets the
+# state of a widget that a run did not draw, so leaving the map page dropped its
+# filters (and the date slider came back as one date); the entry point re-claims
+# these keys on every run, whatever the page (see ``keep_widget_state``).
+KEPT_WIDGETS = (
+    "f_window",
+    "f_kinds",
+    "f_grades",
+    "f_text",
+    "present_tour",
+    "user_mode",
+)
+
+
+def keep_widget_state() -> None:
+    """Keep the values of :data:`KEPT_WIDGETS` across pages (call before any page).
+
+    Assigning a widget's value to its own key marks it as set by the app, which
+    Streamlit does not clean up when the widget is not drawn (Streamlit's documented
+    way to keep widget state across pages).
+    """
+    for key in KEPT_WIDGETS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
 
 def map_page() -> st.Page:
     """Return the page of the map, timeline and event detail (the default page)."""

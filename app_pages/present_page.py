@@ -126,8 +126,16 @@ def _default_tour(tours: Tours) -> str:
 
 
 def _init_state(tours: Tours) -> None:
-    """Take the tour and step from the link, once per session; note what was wrong."""
-    if st.session_state.get("_present_init"):
+    """Take the tour and step from the link; note what was wrong.
+
+    This happens once per session, and again when a link naming another tour or
+    step is followed within it (the sidebar's bare link keeps the step reached).
+    """
+    params = st.query_params.to_dict()
+    if st.session_state.get("_present_init") and params in (
+        {},
+        st.session_state.get("_present_written"),
+    ):
         return
     notes = []
     wanted = st.query_params.get("tour")
@@ -368,4 +376,6 @@ def render() -> None:
     with foot2:
         _download(loaded, tour_id)
     st.page_link(nav.map_page(), label="Back to the map and timeline")
-    st.query_params.from_dict({"tour": tour_id, "step": str(i + 1)})
+    written = {"tour": tour_id, "step": str(i + 1)}
+    st.session_state._present_written = written
+    st.query_params.from_dict(written)
