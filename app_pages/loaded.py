@@ -11,8 +11,9 @@ import streamlit as st
 
 from app_pages import nav
 from mapapp import assets, geocode, io, mapview, select, validate
+from mapapp.dataset import Dataset
 from mapapp.errors import DataError, MapAppError
-from mapapp.model import Dataset, Event
+from mapapp.model import Event
 from mapapp.userdata import UserData
 
 

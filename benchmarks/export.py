@@ -34,7 +34,7 @@ import pyogrio
 import shapely
 
 from mapapp import export, geocode, geojson, gpkg, io, meta, userdata
-from mapapp.model import Dataset
+from mapapp.dataset import Dataset
 
 HERE = Path(__file__).resolve().parent
 

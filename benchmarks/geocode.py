@@ -18,7 +18,8 @@ import time
 import numpy as np
 
 from mapapp import geocode, io
-from mapapp.model import Dataset, Event
+from mapapp.dataset import Dataset
+from mapapp.model import Event
 
 
 def synthetic_events(data: Dataset, n: int, seed: int = 1962) -> list[Event]:

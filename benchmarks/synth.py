@@ -37,9 +37,10 @@ from pathlib import Path
 from typing import Any
 
 from mapapp import io
+from mapapp.dataset import Dataset
 from mapapp.gazetteer import Gazetteer
 from mapapp.importer import HEADER
-from mapapp.model import Dataset, Place
+from mapapp.model import Place
 
 CLAIMANTS = (
     "Soviet government",

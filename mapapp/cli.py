@@ -27,9 +27,10 @@ from mapapp import (
     tourhtml,
     validate,
 )
+from mapapp.dataset import Dataset
 from mapapp.dates import parse_edtf
 from mapapp.errors import EDTFError, MapAppError, Problem
-from mapapp.model import EVENT_KINDS, Dataset
+from mapapp.model import EVENT_KINDS
 from mapapp.schema import schemas
 from mapapp.select import Selection, select
 

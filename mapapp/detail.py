@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from mapapp.model import GRADE_MEANING, Dataset
+from mapapp.dataset import Dataset
+from mapapp.model import GRADE_MEANING
 
 ROLE_WORDS = {
     "origin": "from",

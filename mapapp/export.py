@@ -42,10 +42,11 @@ import shapely
 from pydantic import BaseModel
 
 from mapapp import cells, geojson
+from mapapp.dataset import Dataset
 from mapapp.dates import When
 from mapapp.errors import ExportError
 from mapapp.geocode import WGS84, GeocodeResult
-from mapapp.model import Dataset, Event, Place
+from mapapp.model import Event, Place
 
 DECIMALS = 7
 COLUMNS = (

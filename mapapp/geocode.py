@@ -19,9 +19,10 @@ import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 from mapapp.gazetteer import Gazetteer
-from mapapp.model import Dataset, Event, Place
+from mapapp.model import Event, Place
 
 WGS84 = "EPSG:4326"
 GEOD = Geod(ellps="WGS84")

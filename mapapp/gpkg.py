@@ -20,7 +20,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from mapapp.model import Dataset
+from mapapp.dataset import Dataset
 
 LAYERS = ("events", "routes", "places", "border_1962", "uncertain_zones", "metadata")
 LINES = ("LineString", "MultiLineString")

@@ -41,10 +41,10 @@ from typing import Any
 import geopandas as gpd
 
 from mapapp import cells
+from mapapp.dataset import Dataset
 from mapapp.errors import DataError, Problem
 from mapapp.export import CSV_COLUMNS
 from mapapp.io import decode, parse_json
-from mapapp.model import Dataset
 from mapapp.rows import ImportResult, LocatedRecord, Row, RowChecker, Table
 
 HEADER = (

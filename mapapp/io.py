@@ -20,8 +20,9 @@ import pyogrio
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from mapapp.dataset import Dataset
 from mapapp.errors import DataError, ExportError, Problem
-from mapapp.model import Dataset, Event, Place, Source
+from mapapp.model import Event, Place, Source
 from mapapp.tour import Tour, Tours
 
 if TYPE_CHECKING:

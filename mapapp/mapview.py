@@ -25,7 +25,8 @@ from folium.utilities import JsCode
 from jinja2 import Template
 
 from mapapp import templating
-from mapapp.model import EVENT_KINDS, Dataset
+from mapapp.dataset import Dataset
+from mapapp.model import EVENT_KINDS
 from mapapp.style import KIND_COLOURS, KIND_LABELS
 
 BORDER_STYLE = {

@@ -20,11 +20,12 @@ from pydantic import ValidationError
 
 from mapapp import cells
 from mapapp.adhoc import adhoc_id, check_point, degrees, make_places, study_box
+from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 from mapapp.fastevent import EventBuilder
 from mapapp.gazetteer import Gazetteer
 from mapapp.io import Located, build
-from mapapp.model import Citation, Claim, Dataset, Event, PlaceRef, Source
+from mapapp.model import Citation, Claim, Event, PlaceRef, Source
 
 SCOPE = "not stated in the imported row"
 PROGRESS_EVERY = 10_000
@@ -40,7 +41,7 @@ class ImportResult:
     """What an import gave: records with their file and line, and rejected rows.
 
     ``events``, ``sources`` and ``places`` hold ``(record, file, {"": line})`` as
-    :meth:`mapapp.model.Dataset.from_located` takes them; ``sources`` and ``places``
+    :meth:`mapapp.dataset.Dataset.from_located` takes them; ``sources`` and ``places``
     are only the new ones (free-text citations, ad-hoc points).
     """
 

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from mapapp.dataset import Dataset
 from mapapp.gazetteer import fold
-from mapapp.model import EVENT_KINDS, GRADES, Dataset, Event
+from mapapp.model import EVENT_KINDS, GRADES, Event
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,8 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from mapapp.model import EVENT_KINDS, Dataset
+from mapapp.dataset import Dataset
+from mapapp.model import EVENT_KINDS
 from mapapp.style import KIND_COLOURS, KIND_LABELS
 
 WINDOW = "window"  # the name of the interval selection (brush) on the timeline

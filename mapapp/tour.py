@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 from pydantic import Field
 
+from mapapp.dataset import Dataset
 from mapapp.errors import Problem
-from mapapp.model import GRADE_MEANING, Dataset, Event, Origin, Record, Slug, Text
+from mapapp.model import GRADE_MEANING, Event, Origin, Record, Slug, Text
 
 MIN_ZOOM = 3
 MAX_ZOOM = 12

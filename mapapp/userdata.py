@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mapapp import geocode, importer, validate
+from mapapp.dataset import Dataset
 from mapapp.errors import Problem
-from mapapp.model import Dataset
 
 Progress = Callable[[float, str], None]
 

@@ -13,9 +13,10 @@ from typing import Any
 
 import numpy as np
 
+from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 from mapapp.gazetteer import Gazetteer
-from mapapp.model import Dataset, Event
+from mapapp.model import Event
 
 _SPACE = re.compile(r"\s+")
 _NESTED = ("places", "claims", "sources")  # the list fields of records

@@ -32,8 +32,9 @@ from streamlit.testing.v1 import AppTest
 
 from mapapp import cells, detail, export, geocode, importer, io, mapview, meta
 from mapapp.cli import FORMATS, cli
+from mapapp.dataset import Dataset
 from mapapp.errors import DataError
-from mapapp.model import Dataset, Event
+from mapapp.model import Event
 from mapapp.urlstate import ViewState, parse
 from tests.conftest import MINI
 from tests.test_io import CORPUS as OLD_CORPUS

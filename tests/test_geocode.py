@@ -7,8 +7,9 @@ from pyproj import Geod
 from shapely.geometry import LineString, Point, box
 
 from mapapp import geocode as geocode_module
+from mapapp.dataset import Dataset
 from mapapp.geocode import Frontier, distance_km, geocode, place_frame
-from mapapp.model import Dataset, Event
+from mapapp.model import Event
 from tests.conftest import make_place
 
 

@@ -13,9 +13,10 @@ from pydantic import ValidationError
 
 from mapapp import adhoc, cells, export, geocode, importer, io, meta, validate
 from mapapp.cli import cli
+from mapapp.dataset import Dataset
 from mapapp.errors import DataError, Problem
 from mapapp.fastevent import EventBuilder
-from mapapp.model import EVENT_KINDS, PLACE_ROLES, Dataset, Event
+from mapapp.model import EVENT_KINDS, PLACE_ROLES, Event
 from tests.world import PLACES, SOURCES, world
 
 ROOT = Path(__file__).parent.parent

@@ -5,7 +5,8 @@ import shapely
 from shapely.geometry import LineString, Point, box
 
 from mapapp import mapview, templating
-from mapapp.model import Dataset, Event
+from mapapp.dataset import Dataset
+from mapapp.model import Event
 
 
 def events_frame():

@@ -15,10 +15,11 @@ from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from mapapp import export, geocode, importer, io, meta
+from mapapp.dataset import Dataset
 from mapapp.dates import parse_edtf
 from mapapp.errors import EDTFError
 from mapapp.gazetteer import Gazetteer
-from mapapp.model import EVENT_KINDS, Dataset, Event
+from mapapp.model import EVENT_KINDS, Event
 
 SETTINGS = settings(max_examples=50, deadline=None)
 ROUND_TRIPS = settings(max_examples=30, deadline=None)  # each geocodes and exports

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from mapapp.model import Dataset, Event, Source
+from mapapp.dataset import Dataset
+from mapapp.model import Event, Source
 from mapapp.select import Selection, date_span, search_keys, select
 from tests.conftest import make_place
 

@@ -1,7 +1,8 @@
 from datetime import date
 
 from mapapp import timeline
-from mapapp.model import Dataset, Event, Source
+from mapapp.dataset import Dataset
+from mapapp.model import Event, Source
 
 
 def data():

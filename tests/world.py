@@ -11,8 +11,9 @@ from dataclasses import dataclass
 import geopandas as gpd
 from shapely.geometry import LineString, Polygon, box
 
+from mapapp.dataset import Dataset
 from mapapp.geocode import Frontier, GeocodeResult, geocode
-from mapapp.model import Dataset, Event, Source
+from mapapp.model import Event, Source
 from tests.conftest import make_place
 
 WGS84 = "EPSG:4326"

@@ -1,0 +1,95 @@
+"""A dataset: every record of one load, by id, with where each came from.
+
+It sits above the records (:mod:`mapapp.model`) and the name index
+(:mod:`mapapp.gazetteer`), which it builds once for every check and geocode.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+from mapapp.gazetteer import Gazetteer
+from mapapp.model import Event, Origin, Place, Source
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Every record of one load, by id, with where each came from.
+
+    Attributes
+    ----------
+    events : tuple of Event
+        In file order (the first of duplicate ids wins; validation reports the rest).
+    sources, places : dict
+        By id (the first of duplicate ids wins; validation reports the rest).
+    texts : dict
+        Full text of a source, by source id, where we carry it.
+    origins : dict
+        ``(category, id) -> (file, {field path: line})`` for messages (the path ``""``
+        is the record itself); category is ``event``, ``source`` or ``place``.
+    duplicates : tuple
+        ``(category, id, file, line)`` of every record whose id was seen before.
+    """
+
+    events: tuple[Event, ...] = ()
+    sources: dict[str, Source] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    duplicates: tuple[tuple[str, str, str, int], ...] = ()
+
+    @functools.cached_property
+    def gazetteer(self) -> Gazetteer:
+        """The places' name index, made once for every check and geocode."""
+        return Gazetteer(self.places.values())
+
+    @classmethod
+    def from_located(
+        cls,
+        events: list[tuple[Event, str, dict[str, int]]],
+        sources: list[tuple[Source, str, dict[str, int]]],
+        places: list[tuple[Place, str, dict[str, int]]],
+        texts: dict[str, str],
+    ) -> Dataset:
+        """Assemble a dataset from records read with their locations."""
+        origins: dict[tuple[str, str], Origin] = {}
+        duplicates: list[tuple[str, str, str, int]] = []
+        kept: dict[str, dict[str, Any]] = {"event": {}, "source": {}, "place": {}}
+        for category, rows in (
+            ("event", events),
+            ("source", sources),
+            ("place", places),
+        ):
+            for record, label, lines in rows:
+                if record.id in kept[category]:
+                    duplicates.append((category, record.id, label, lines[""]))
+                    continue
+                kept[category][record.id] = record
+                origins[(category, record.id)] = (label, lines)
+        return cls(
+            events=tuple(kept["event"].values()),
+            sources=kept["source"],
+            places=kept["place"],
+            texts=texts,
+            origins=origins,
+            duplicates=tuple(duplicates),
+        )
+
+    def where(
+        self, category: str, record_id: str, path: str = ""
+    ) -> tuple[str, int | None]:
+        """Return the file and line of a record or of one of its fields."""
+        label, lines = self.origins.get((category, record_id), ("<input>", {}))
+        while path not in lines and path:
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
+        return label, lines.get(path)
+
+    def event(self, event_id: str) -> Event:
+        """Return the event with this id (KeyError if there is none)."""
+        for ev in self.events:
+            if ev.id == event_id:
+                return ev
+        raise KeyError(event_id)
