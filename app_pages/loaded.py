@@ -13,6 +13,8 @@ from app_pages import nav
 from mapapp import assets, geocode, io, mapview, select, validate
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, MapAppError
+from mapapp.layers import read_base_layers
+from mapapp.load import read_dataset
 from mapapp.model import Event
 from mapapp.userdata import UserData
 
@@ -42,14 +44,14 @@ class Loaded:
 @st.cache_resource(show_spinner="Loading the records and the 1962 border…")
 def load() -> Loaded:
     """Read, check and geocode the bundled data; raise DataError on any problem."""
-    data, problems = io.read_dataset()
+    data, problems = read_dataset()
     problems += validate.check(data, {p.record for p in problems if p.record})
     if problems:
         raise DataError(problems)
     border, territory = io.read_frontier()
     frontier = geocode.Frontier(border, territory)
     located = geocode.geocode(data, frontier)
-    layers = io.read_base_layers(border, territory, located.places)
+    layers = read_base_layers(border, territory, located.places)
     return assemble(data, located, layers, frontier, mapview.base_geojson(layers))
 
 

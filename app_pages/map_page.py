@@ -15,7 +15,17 @@ from streamlit_folium import st_folium
 
 from app_pages import nav
 from app_pages.loaded import Loaded, base_map, current
-from mapapp import density, detail, export, gpkg, io, mapview, meta, timeline, urlstate
+from mapapp import (
+    density,
+    detail,
+    export,
+    gpkg,
+    mapview,
+    meta,
+    timeline,
+    urlstate,
+    write,
+)
 from mapapp.detail import count, md_escape
 from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES
 from mapapp.select import Selection, select
@@ -509,7 +519,7 @@ def _downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
             loaded.layers.zones,
             meta.metadata(filters),
         )
-        return io.gpkg_bytes(layers)
+        return write.gpkg_bytes(layers)
 
     st.caption(
         f"Download the {len(ids)} events shown, with every claim and citation "

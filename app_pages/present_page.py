@@ -8,9 +8,10 @@ from streamlit_folium import st_folium
 
 from app_pages import nav
 from app_pages.loaded import Loaded, base_map, load
-from mapapp import io, tour, tourhtml
+from mapapp import tour, tourhtml
 from mapapp.detail import md_escape
 from mapapp.errors import DataError
+from mapapp.load import read_tours
 from mapapp.style import KIND_COLOURS
 from mapapp.tour import Slide, Tours
 
@@ -107,7 +108,7 @@ KEYS_JS = """
 @st.cache_resource(show_spinner=False)
 def load_tours() -> Tours:
     """Read and check the tours against the loaded events; raise DataError if bad."""
-    tours, problems = io.read_tours()
+    tours, problems = read_tours()
     problems += tour.check(tours, load().data)
     if problems:
         raise DataError(problems)

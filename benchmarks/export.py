@@ -33,7 +33,18 @@ import geopandas as gpd
 import pyogrio
 import shapely
 
-from mapapp import export, geocode, geojson, gpkg, io, meta, userdata
+from mapapp import (
+    cells,
+    export,
+    geocode,
+    geojson,
+    gpkg,
+    io,
+    load,
+    meta,
+    userdata,
+    write,
+)
 from mapapp.dataset import Dataset
 
 HERE = Path(__file__).resolve().parent
@@ -124,7 +135,7 @@ def main(n: int) -> None:
         f"(GDAL {pyogrio.__gdal_version_string__}); load average "
         f"{', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )
-    data, problems = io.read_dataset()
+    data, problems = load.read_dataset()
     assert not problems, problems[:3]
     border, territory = io.read_frontier()
     frontier = geocode.Frontier(border, territory)
@@ -144,9 +155,9 @@ def main(n: int) -> None:
 
         def ours() -> None:
             text = geojson.feature_collection(
-                table, export.COLUMNS, foreign={"metadata": metadata}
+                table, cells.COLUMNS, foreign={"metadata": metadata}
             )
-            io.write_atomic(ours_path, text)
+            write.write_atomic(ours_path, text)
 
         def gdal() -> None:
             flat.to_file(gdal_path, driver="GeoJSON", engine="pyogrio")

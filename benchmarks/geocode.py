@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from mapapp import geocode, io
+from mapapp import geocode, io, load
 from mapapp.dataset import Dataset
 from mapapp.model import Event
 
@@ -54,7 +54,7 @@ def synthetic_events(data: Dataset, n: int, seed: int = 1962) -> list[Event]:
 
 
 def main(n: int) -> None:
-    data, problems = io.read_dataset()
+    data, problems = load.read_dataset()
     assert not problems, problems[:3]
     frontier = geocode.Frontier(*io.read_frontier())
     events = synthetic_events(data, n)

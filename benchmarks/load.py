@@ -60,6 +60,7 @@ from benchmarks.app import (  # noqa: E402
     launch,
     stop,
 )
+from mapapp import load  # noqa: E402
 
 HOST = "127.0.0.1"
 ARTIFACTS = REPO / "artifacts" / "load"
@@ -198,9 +199,9 @@ class Expected:
     """The events the app lists for a filter, read the app's way (mapapp.select)."""
 
     def __init__(self) -> None:
-        from mapapp import io, select
+        from mapapp import select
 
-        data, problems = io.read_dataset()
+        data, problems = load.read_dataset()
         if problems:
             raise RuntimeError(f"the bundled data has problems: {problems[:3]}")
         self.data = data

@@ -39,7 +39,8 @@ sys.path.insert(0, str(HERE))
 import geopandas as gpd  # noqa: E402
 import synth  # noqa: E402
 
-from mapapp import assets, density, geocode, io, mapview, userdata  # noqa: E402
+from mapapp import assets, density, geocode, io, load, mapview, userdata  # noqa: E402
+from mapapp.layers import read_base_layers  # noqa: E402
 
 MB = 1024 * 1024
 
@@ -148,11 +149,11 @@ def main() -> None:
     parser.add_argument("--explore-max", type=int, default=100_000)
     args = parser.parse_args()
     machine()
-    base_data, _ = io.read_dataset()
+    base_data, _ = load.read_dataset()
     border, territory = io.read_frontier()
     frontier = geocode.Frontier(border, territory)
     located = geocode.geocode(base_data, frontier)
-    layers = io.read_base_layers(border, territory, located.places)
+    layers = read_base_layers(border, territory, located.places)
     base_json = mapview.base_geojson(layers)
     # explore() imports matplotlib and mapclassify on first use: not part of a build
     explore_map(gpd.GeoDataFrame({"a": [1]}, geometry=gpd.points_from_xy([80], [44])))

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mapapp import io
+from mapapp import load, write
 from mapapp.dataset import Dataset
 from mapapp.gazetteer import Gazetteer
 from mapapp.importer import HEADER
@@ -80,14 +80,14 @@ def gazette(data: Dataset | None = None) -> Gazette:
     ----------
     data : Dataset, optional
         Where the gazetteer and sources come from; read with
-        :func:`mapapp.io.read_dataset` when not given.
+        :func:`mapapp.load.read_dataset` when not given.
 
     Returns
     -------
     Gazette
     """
     if data is None:
-        data, problems = io.read_dataset()
+        data, problems = load.read_dataset()
         if problems:
             raise SystemExit(f"the bundled data has problems: {problems[0]}")
     places = sorted(data.places.values(), key=lambda p: p.id)
@@ -344,7 +344,7 @@ def write_csv(path: Path, n: int, seed: int, g: Gazette | None = None) -> Path:
     Path
         The file written.
     """
-    io.write_atomic(path, csv_text(synth_rows(n, seed, g)))
+    write.write_atomic(path, csv_text(synth_rows(n, seed, g)))
     return path
 
 
@@ -372,7 +372,7 @@ def write_yaml(
     for k, start in enumerate(range(0, n, per_file), start=1):
         text = yaml_text(records[start : start + per_file])
         path = folder / f"synth-{k:04d}.yaml"
-        io.write_atomic(path, f"# synthetic events (seed {seed})\n{text}")
+        write.write_atomic(path, f"# synthetic events (seed {seed})\n{text}")
         paths.append(path)
     return paths
 

@@ -19,7 +19,7 @@ import numpy as np
 import shapely
 
 from mapapp import cells
-from mapapp.export import ADHOC_SOURCE
+from mapapp.cells import ADHOC_SOURCE
 from mapapp.model import STATES, Name, Place
 
 ADHOC_KIND = "village"

@@ -26,7 +26,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from mapapp.model import PLACE_ROLES, Citation, Claim, PlaceRef, Source
+from mapapp.model import PLACE_ROLES, Citation, Claim, Place, PlaceRef, Source
 
 SEP = "|"
 FORMULA_START = frozenset("=+-@\t\r")
@@ -39,6 +39,45 @@ _FIGURE = re.compile(
 )
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FIGURE_FORMS = "a number such as 6000, a range 5000-6000 or approximate ~6000"
+
+
+# The columns of the event table, as the exports write them and the import reads
+# them back (CSV adds the point and the WKT).
+COLUMNS = (
+    "id",
+    "title",
+    "kind",
+    "when",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_approximate",
+    "date_uncertain",
+    "date_note",
+    "place",
+    "place_ids",
+    "place_names",
+    "geo_precision",
+    "crossing_inferred",
+    "far",
+    "people",
+    "claimant",
+    "source",
+    "citation",
+    "summary",
+    "related",
+    "claims",
+    "sources",
+)
+CSV_COLUMNS = (*COLUMNS[:13], "lon", "lat", *COLUMNS[13:], "wkt")
+BOOLEAN = ("date_approximate", "date_uncertain", "crossing_inferred", "far")
+NESTED = ("claims", "sources")
+ADHOC_SOURCE = "imported file"
+
+
+def is_adhoc(place: Place | None) -> bool:
+    """Return whether a place was made from coordinates in an imported file."""
+    return place is not None and place.coord_source.startswith(ADHOC_SOURCE)
 
 
 def neutralise(cell: str) -> str:

@@ -15,21 +15,25 @@ import click
 import geopandas as gpd
 
 from mapapp import (
+    cells,
     export,
     geocode,
     gpkg,
     importer,
     io,
+    load,
     lpf,
     mapview,
     meta,
     tour,
     tourhtml,
     validate,
+    write,
 )
 from mapapp.dataset import Dataset
 from mapapp.dates import parse_edtf
 from mapapp.errors import EDTFError, MapAppError, Problem
+from mapapp.layers import read_base_layers
 from mapapp.model import EVENT_KINDS
 from mapapp.schema import schemas
 from mapapp.select import Selection, select
@@ -98,7 +102,7 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool, progress: bool | None) 
         with cancellable():
             data, problems, located, _ = _read_checked(paths, say)
         tour_paths = _tour_paths(paths)
-        tours, found = io.read_tours(tour_paths if paths else None)
+        tours, found = load.read_tours(tour_paths if paths else None)
         problems += found + tour.check(tours, data)
     except MapAppError as exc:  # the one place the CLI turns errors into messages
         raise click.ClickException(str(exc)) from None
@@ -134,7 +138,7 @@ def _tour_paths(paths: tuple[Path, ...]) -> list[Path]:
             out += sorted(path.glob("*.yaml"))
         elif path.is_dir():
             out += sorted((path / "tours").glob("*.yaml"))
-        elif io.classify(path) == "tours":
+        elif load.classify(path) == "tours":
             out.append(path)
     return out
 
@@ -161,7 +165,7 @@ def schema_cmd(out: Path, check: bool) -> None:
             if current != text:
                 stale.append(str(target))
         else:
-            io.write_atomic(target, text)
+            write.write_atomic(target, text)
             click.echo(f"wrote {target}")
     if stale:
         raise click.ClickException(
@@ -309,7 +313,7 @@ def export_cmd(
                 if out == "-":
                     click.echo(text, nl=False)
                 else:
-                    io.write_atomic(Path(out), text)
+                    write.write_atomic(Path(out), text)
             elif fmt == "gpkg":
                 zones = io.read_layer(
                     io.data_root() / "geodata" / "uncertain_zones.geojson"
@@ -317,14 +321,14 @@ def export_cmd(
                 layers = gpkg.layers(
                     table, data, located.places, frontier.border, zones, metadata
                 )
-                io.write_gpkg(Path(out), layers)
+                write.write_gpkg(Path(out), layers)
             elif out == "-":
                 click.echo(
                     _text(fmt, data, table, metadata, base_uri, filters), nl=False
                 )
             else:
                 text = _text(fmt, data, table, metadata, base_uri, filters)
-                io.write_atomic(Path(out), text)
+                write.write_atomic(Path(out), text)
     except MapAppError as exc:  # the one place the CLI turns errors into messages
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # write_atomic and write_gpkg leave nothing behind
@@ -346,7 +350,7 @@ def _read_checked(
     """Read, check and geocode the data; return it with every problem found."""
     say("reading the records…")
     with importer.gc_paused():  # a bulk load (see gc_paused)
-        data, problems = io.read_dataset(paths, progress=say)
+        data, problems = load.read_dataset(paths, progress=say)
         say(f"checking {len(data.events):,} events across records…")
         problems += validate.check(data, {p.record for p in problems if p.record})
         say("placing the events on the 1962 map…")
@@ -379,7 +383,7 @@ def _tour_text(
     frontier: geocode.Frontier,
 ) -> str:
     """Return the self-contained HTML presenting a checked tour."""
-    tours, problems = io.read_tours()
+    tours, problems = load.read_tours()
     problems += tour.check(tours, data)
     if problems:
         for problem in problems:
@@ -390,7 +394,7 @@ def _tour_text(
     if tour_id not in tours.tours:
         known = ", ".join(sorted(tours.tours)) or "none in events/tours/"
         raise click.UsageError(f"no such tour (got {tour_id!r}; expected: {known})")
-    layers = io.read_base_layers(frontier.border, frontier.territory, located.places)
+    layers = read_base_layers(frontier.border, frontier.territory, located.places)
     events = mapview.event_frame(data, located.events)
     chosen = tours.tours[tour_id]
     return tourhtml.tour_html(
@@ -419,6 +423,6 @@ def _text(
     places = [
         p
         for p in data.places.values()
-        if not export.is_adhoc(p) and (not filtered or p.id in used)
+        if not cells.is_adhoc(p) and (not filtered or p.id in used)
     ]
     return lpf.text(lpf.collection(places, metadata, base_uri))

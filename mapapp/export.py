@@ -42,48 +42,20 @@ import shapely
 from pydantic import BaseModel
 
 from mapapp import cells, geojson
+from mapapp.cells import (
+    BOOLEAN,
+    COLUMNS,
+    CSV_COLUMNS,
+    NESTED,
+    is_adhoc,
+)
 from mapapp.dataset import Dataset
 from mapapp.dates import When
 from mapapp.errors import ExportError
 from mapapp.geocode import WGS84, GeocodeResult
-from mapapp.model import Event, Place
+from mapapp.model import Event
 
 DECIMALS = 7
-COLUMNS = (
-    "id",
-    "title",
-    "kind",
-    "when",
-    "date_start",
-    "date_end",
-    "date_precision",
-    "date_approximate",
-    "date_uncertain",
-    "date_note",
-    "place",
-    "place_ids",
-    "place_names",
-    "geo_precision",
-    "crossing_inferred",
-    "far",
-    "people",
-    "claimant",
-    "source",
-    "citation",
-    "summary",
-    "related",
-    "claims",
-    "sources",
-)
-CSV_COLUMNS = (*COLUMNS[:13], "lon", "lat", *COLUMNS[13:], "wkt")
-BOOLEAN = ("date_approximate", "date_uncertain", "crossing_inferred", "far")
-NESTED = ("claims", "sources")
-ADHOC_SOURCE = "imported file"
-
-
-def is_adhoc(place: Place | None) -> bool:
-    """Return whether a place was made from coordinates in an imported file."""
-    return place is not None and place.coord_source.startswith(ADHOC_SOURCE)
 
 
 def event_table(
@@ -102,7 +74,7 @@ def event_table(
     Returns
     -------
     GeoDataFrame
-        :data:`COLUMNS` (``claims``/``sources`` as JSON text) and
+        :data:`mapapp.cells.COLUMNS` (``claims``/``sources`` as JSON text) and
         ``geometry`` (None where an event has no place), EPSG:4326.
 
     Raises
@@ -272,7 +244,7 @@ def point_columns(geometry: gpd.GeoSeries) -> tuple[np.ndarray, np.ndarray, np.n
 
 
 def csv_text(table: gpd.GeoDataFrame) -> str:
-    """Return the table as CSV: :data:`CSV_COLUMNS`, one row per event.
+    """Return the table as CSV: :data:`mapapp.cells.CSV_COLUMNS`, one row per event.
 
     Booleans are ``true``/``false``, missing values empty, ``claims`` and
     ``sources`` JSON text; every cell is neutralised against formula injection
@@ -301,7 +273,7 @@ def _missing(value: Any) -> bool:
 def geojson_text(table: gpd.GeoDataFrame, metadata: Mapping[str, Any]) -> str:
     """Return the table as RFC 7946 GeoJSON with a ``metadata`` foreign member.
 
-    Properties are :data:`COLUMNS`; ``claims`` and ``sources`` are arrays.
+    Properties are :data:`mapapp.cells.COLUMNS`; ``claims`` and ``sources`` are arrays.
     """
     return geojson.feature_collection(
         table, COLUMNS, foreign={"metadata": metadata}, raw=NESTED

@@ -1,4 +1,4 @@
-"""The layers of the GeoPackage export (written atomically by :func:`io.write_gpkg`).
+"""The layers of the GeoPackage export (written atomically by :func:`write.write_gpkg`).
 
 ========================= ==========================================================
 ``events``                every exported event: the flat columns, ``claims`` and

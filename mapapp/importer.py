@@ -41,9 +41,9 @@ from typing import Any
 import geopandas as gpd
 
 from mapapp import cells
+from mapapp.cells import CSV_COLUMNS
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, Problem
-from mapapp.export import CSV_COLUMNS
 from mapapp.io import decode, parse_json
 from mapapp.rows import ImportResult, LocatedRecord, Row, RowChecker, Table
 

@@ -26,6 +26,7 @@ from jinja2 import Template
 
 from mapapp import templating
 from mapapp.dataset import Dataset
+from mapapp.layers import BaseLayers
 from mapapp.model import EVENT_KINDS
 from mapapp.style import KIND_COLOURS, KIND_LABELS
 
@@ -53,17 +54,6 @@ TILES = {
         "© OpenStreetMap contributors, SRTM; style © OpenTopoMap (CC BY-SA)",
     ),
 }
-
-
-@dataclass(frozen=True)
-class BaseLayers:
-    """The geodata the base map draws (all EPSG:4326)."""
-
-    basemap: gpd.GeoDataFrame
-    border: gpd.GeoDataFrame
-    zones: gpd.GeoDataFrame
-    territory: gpd.GeoDataFrame
-    places: gpd.GeoDataFrame
 
 
 def esc(value: object) -> str:

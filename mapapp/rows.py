@@ -24,8 +24,9 @@ from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 from mapapp.fastevent import EventBuilder
 from mapapp.gazetteer import Gazetteer
-from mapapp.io import Located, build
+from mapapp.io import Located
 from mapapp.model import Citation, Claim, Event, PlaceRef, Source
+from mapapp.problems import build
 
 SCOPE = "not stated in the imported row"
 PROGRESS_EVERY = 10_000

@@ -81,7 +81,7 @@ class Tours:
 
     @classmethod
     def from_located(cls, rows: list[tuple[Tour, str, dict[str, int]]]) -> Tours:
-        """Assemble the tours read with their locations (see ``io.read_tours``)."""
+        """Assemble the tours read with their locations (see ``load.read_tours``)."""
         tours: dict[str, Tour] = {}
         origins: dict[str, Origin] = {}
         duplicates = []

@@ -30,7 +30,18 @@ import pytest
 from click.testing import CliRunner, Result
 from streamlit.testing.v1 import AppTest
 
-from mapapp import cells, detail, export, geocode, importer, io, mapview, meta
+from mapapp import (
+    cells,
+    detail,
+    export,
+    geocode,
+    importer,
+    io,
+    load,
+    mapview,
+    meta,
+    write,
+)
 from mapapp.cli import FORMATS, cli
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError
@@ -522,7 +533,7 @@ IMPORTS = [
     ),
 ]
 # A GeoJSON file whose first feature has no readable ``when`` is taken for a
-# gazetteer by ``mapapp.io.classify``: the CLI reports it as a places file (and the
+# gazetteer by ``mapapp.load.classify``: the CLI reports it as a places file (and the
 # bundled events then miss their places). The message still names file, line, fault.
 AS_PLACES = {
     "malformed.geojson": [f"{M}/malformed.geojson:3: malformed JSON: Expecting value"],
@@ -539,7 +550,7 @@ AS_PLACES = {
 
 @pytest.fixture(scope="module")
 def base():
-    data, problems = io.read_dataset()
+    data, problems = load.read_dataset()
     assert problems == []
     return data, io.read_frontier()[1]
 
@@ -730,7 +741,7 @@ def test_export_that_cannot_be_written_leaves_nothing(bundled, tmp_path, monkeyp
     def refuse(*args):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(io.os, "replace", refuse)
+    monkeypatch.setattr(write.os, "replace", refuse)
     out = tmp_path / "x.geojson"
     result = invoke(["export", "--format", "geojson", "-o", str(out)])
     assert_no_crash(result, 1)
@@ -891,7 +902,7 @@ PAYLOADS = [
 
 @pytest.fixture(scope="module")
 def world():
-    data, _ = io.read_dataset()
+    data, _ = load.read_dataset()
     return data, geocode.Frontier(*io.read_frontier())
 
 

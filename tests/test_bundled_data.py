@@ -4,13 +4,13 @@ from datetime import date
 
 import pytest
 
-from mapapp import io, validate
+from mapapp import load, validate
 from mapapp.model import EVENT_KINDS
 
 
 @pytest.fixture(scope="module")
 def data():
-    data, problems = io.read_dataset()
+    data, problems = load.read_dataset()
     assert problems == []
     return data
 

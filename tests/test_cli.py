@@ -3,6 +3,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from mapapp import write
 from mapapp.cli import cli
 
 ROOT = Path(__file__).parent.parent
@@ -109,13 +110,12 @@ def test_progress_lines_say_how_far_a_long_command_is(tmp_path, monkeypatch):
 
 
 def test_ctrl_c_leaves_nothing_behind(tmp_path, monkeypatch):
-    from mapapp import io
 
     def interrupted(*args, **kwargs):  # Ctrl-C with the whole file written aside
         assert [p.name.endswith(".tmp") for p in tmp_path.iterdir()] == [True]
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(io.os, "replace", interrupted)
+    monkeypatch.setattr(write.os, "replace", interrupted)
     out = tmp_path / "events.geojson"
     result = CliRunner().invoke(cli, ["export", "--format", "geojson", "-o", str(out)])
     assert result.exit_code == 130

@@ -1,6 +1,6 @@
 import pytest
 
-from mapapp import io
+from mapapp import load
 from mapapp.detail import event_detail, highlight, source_detail
 
 
@@ -8,7 +8,7 @@ from mapapp.detail import event_detail, highlight, source_detail
 def mini():
     from tests.conftest import MINI
 
-    data, problems = io.read_dataset(root=MINI)
+    data, problems = load.read_dataset(root=MINI)
     assert not problems
     return data
 

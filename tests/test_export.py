@@ -17,14 +17,14 @@ import yaml
 from click.testing import CliRunner
 from shapely.geometry import Point, Polygon
 
-from mapapp import cells, export, geojson, gpkg, importer, io, lpf, meta
+from mapapp import cells, export, geojson, gpkg, importer, load, lpf, meta, write
 from mapapp.cli import cli
 from mapapp.errors import ExportError
 from tests.world import world
 
 ROOT = Path(__file__).parent.parent
 NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
-FLAT = [c for c in export.COLUMNS if c not in export.NESTED]
+FLAT = [c for c in cells.COLUMNS if c not in cells.NESTED]
 NUMBER = re.compile(r"-?\d+(?:\.(\d+))?(?:[eE][-+]?\d+)?")
 
 
@@ -45,7 +45,7 @@ def metadata():
 
 def _geojson_file(tmp_path, table, metadata):
     path = tmp_path / "events.geojson"
-    io.write_atomic(path, export.geojson_text(table, metadata))
+    write.write_atomic(path, export.geojson_text(table, metadata))
     return path
 
 
@@ -53,7 +53,7 @@ def _geojson_file(tmp_path, table, metadata):
 
 
 def test_table_columns_and_values(table):
-    assert list(table.columns) == [*export.COLUMNS, "geometry"]
+    assert list(table.columns) == [*cells.COLUMNS, "geometry"]
     row = table.set_index("id").loc["route-inferred"]
     assert (row["when"], row["date_start"], row["date_end"]) == (
         "1962-04-22",
@@ -218,8 +218,8 @@ def _seen(values):
 def test_csv_columns_and_formula_neutralised(table):
     text = export.csv_text(table)
     rows = list(csv.DictReader(stdio.StringIO(text, newline="")))
-    assert list(rows[0]) == list(export.CSV_COLUMNS)
-    assert set(importer.HEADER) <= set(export.CSV_COLUMNS)  # a superset
+    assert list(rows[0]) == list(cells.CSV_COLUMNS)
+    assert set(importer.HEADER) <= set(cells.CSV_COLUMNS)  # a superset
     nowhere = next(r for r in rows if r["id"] == "nowhere")
     assert nowhere["title"] == '\'=HYPERLINK("x")'
     assert nowhere["summary"] == "'+1 more; -2 less; @mention"
@@ -268,7 +268,7 @@ def _layers(w, table, metadata):
 
 def test_gpkg_layers_read_back(tmp_path, w, table, metadata):
     path = tmp_path / "out" / "export.gpkg"
-    io.write_gpkg(path, _layers(w, table, metadata))
+    write.write_gpkg(path, _layers(w, table, metadata))
     names = [name for name, _ in pyogrio.list_layers(path)]
     assert names == list(gpkg.LAYERS)
     events = pyogrio.read_dataframe(path, layer="events")
@@ -310,7 +310,7 @@ def test_gpkg_failure_mid_way_leaves_nothing(tmp_path, w, table, metadata, monke
     monkeypatch.setattr(pyogrio, "write_dataframe", failing)
     target = tmp_path / "export.gpkg"
     with pytest.raises(ExportError, match="cannot write layer 'places': disk full"):
-        io.write_gpkg(target, _layers(w, table, metadata))
+        write.write_gpkg(target, _layers(w, table, metadata))
     assert calls == ["events", "routes", "places"]
     assert list(tmp_path.iterdir()) == []
 
@@ -326,13 +326,13 @@ def test_gpkg_replaces_an_existing_file_only_when_complete(
         lambda *a, **k: (_ for _ in ()).throw(pyogrio.errors.DataLayerError("boom")),
     )
     with pytest.raises(ExportError):
-        io.write_gpkg(target, _layers(w, table, metadata))
+        write.write_gpkg(target, _layers(w, table, metadata))
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["export.gpkg"]
 
 
 def test_gpkg_bytes_is_a_geopackage(w, table, metadata):
-    data = io.gpkg_bytes(_layers(w, table, metadata))
+    data = write.gpkg_bytes(_layers(w, table, metadata))
     assert data[:16] == b"SQLite format 3\x00"
 
 
@@ -343,9 +343,9 @@ def test_failed_text_export_leaves_no_file(tmp_path, monkeypatch):
     def broken(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(io.os, "fsync", broken)
+    monkeypatch.setattr(write.os, "fsync", broken)
     with pytest.raises(OSError, match="No space left"):
-        io.write_atomic(tmp_path / "events.geojson", "{}")
+        write.write_atomic(tmp_path / "events.geojson", "{}")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -400,7 +400,7 @@ def test_cli_export_all_formats(tmp_path):
         result = runner.invoke(cli, ["export", "--format", fmt, "-o", str(out)])
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 1000
-    places = io.read_dataset()[0].places
+    places = load.read_dataset()[0].places
     assert len(json.loads((tmp_path / "out.lpf").read_text())["features"]) == len(
         places
     )
@@ -511,7 +511,7 @@ def test_lpf_follows_the_published_rules(w, metadata):
 
 
 def test_lpf_of_the_bundled_gazetteer():
-    data, _ = io.read_dataset()
+    data, _ = load.read_dataset()
     doc = lpf.collection(data.places.values(), meta.metadata({}), "https://x.org/p/")
     assert_lpf(doc)
     almaty = next(f for f in doc["features"] if f["@id"] == "https://x.org/p/almaty")

@@ -2,12 +2,12 @@
 
 import pytest
 
-from mapapp import geocode, io
+from mapapp import geocode, io, load
 
 
 @pytest.fixture(scope="module")
 def located():
-    data, problems = io.read_dataset()
+    data, problems = load.read_dataset()
     assert not problems
     frontier = geocode.Frontier(*io.read_frontier())
     return geocode.geocode(data, frontier)

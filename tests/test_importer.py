@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from mapapp import adhoc, cells, export, geocode, importer, io, meta, validate
+from mapapp import adhoc, cells, export, geocode, importer, io, load, meta, validate
 from mapapp.cli import cli
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, Problem
@@ -229,7 +229,7 @@ def _export_import(data, frontier, fmt, base=None):
 
 @pytest.mark.parametrize("fmt", ["csv", "geojson"])
 def test_round_trip_of_the_bundled_dataset(fmt):
-    data, problems = io.read_dataset()
+    data, problems = load.read_dataset()
     assert not problems
     frontier = geocode.Frontier(*io.read_frontier())
     result = _export_import(data, frontier, fmt)
@@ -521,26 +521,26 @@ def test_oversized_file_is_refused(w, tmp_path, monkeypatch):
     path = tmp_path / "big.csv"
     path.write_bytes(data)
     with pytest.raises(DataError, match=r"big\.csv: file is"):
-        io.read_import(path, w.data, w.frontier.territory, tmp_path)
+        load.read_import(path, w.data, w.frontier.territory, tmp_path)
 
 
 def test_missing_file_is_refused(w, tmp_path):
     with pytest.raises(DataError, match="cannot read"):
-        io.read_import(tmp_path / "no.csv", w.data, w.frontier.territory, tmp_path)
+        load.read_import(tmp_path / "no.csv", w.data, w.frontier.territory, tmp_path)
 
 
 # --- the command line ----------------------------------------------------------------
 
 
 def test_classify_import_files(tmp_path):
-    assert io.classify(DATA / "researcher.csv") == "imports"
-    assert io.classify(ROOT / "geodata" / "places.geojson") == "places"
+    assert load.classify(DATA / "researcher.csv") == "imports"
+    assert load.classify(ROOT / "geodata" / "places.geojson") == "places"
     events = tmp_path / "events.geojson"
     events.write_text(
         '{"type": "FeatureCollection", "features": [{"type": "Feature",'
         ' "properties": {"when": "1962"}, "geometry": null}]}'
     )
-    assert io.classify(events) == "imports"
+    assert load.classify(events) == "imports"
 
 
 def test_validate_a_good_csv():
@@ -549,7 +549,7 @@ def test_validate_a_good_csv():
     )
     report = json.loads(result.stdout)
     assert result.exit_code == 0, report["errors"]
-    bundled = io.read_dataset()[0]
+    bundled = load.read_dataset()[0]
     assert report["events"] == 2
     assert report["sources"] == len(bundled.sources) + 1  # the citation in words
     assert report["places"] == len(bundled.places) + 1  # the point
@@ -577,7 +577,7 @@ def test_validate_an_exported_geojson(tmp_path):
     )
     result = runner.invoke(cli, ["validate", "--json", str(out)])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["events"] == len(io.read_dataset()[0].events)
+    assert json.loads(result.stdout)["events"] == len(load.read_dataset()[0].events)
 
 
 def test_export_events_replace_or_extend_the_bundle(tmp_path):
@@ -616,7 +616,7 @@ def test_export_events_replace_or_extend_the_bundle(tmp_path):
         ],
     )
     assert both.exit_code == 0, both.output
-    bundled = len(io.read_dataset()[0].events)
+    bundled = len(load.read_dataset()[0].events)
     assert len(list(csv.DictReader(stdio.StringIO(both.stdout)))) == bundled + 2
 
 

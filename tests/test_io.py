@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from mapapp import io, validate
+from mapapp import io, load, validate, write
 from mapapp.errors import DataError
 from tests.conftest import DATA
 
@@ -114,7 +114,7 @@ CORPUS = {
 
 
 def run(path: Path, root: Path) -> list[str]:
-    data, problems = io.read_dataset([path], root=root)
+    data, problems = load.read_dataset([path], root=root)
     return [str(p) for p in problems + validate.check(data)]
 
 
@@ -158,14 +158,14 @@ def test_broken_places_file(mini_root, monkeypatch):
 
 
 def test_good_mini_dataset(mini_root):
-    data, problems = io.read_dataset(root=mini_root)
+    data, problems = load.read_dataset(root=mini_root)
     assert problems == [] and validate.check(data) == []
     assert [ev.id for ev in data.events] == ["crossing-a", "talks"]
     assert data.texts["memo"].startswith("Some 6,000")
 
 
 def test_quote_matches_across_line_breaks(mini_root):
-    data, _ = io.read_dataset(root=mini_root)
+    data, _ = load.read_dataset(root=mini_root)
     # the quote spans a line break in memo.txt ("crossed\nthe border")
     assert data.event("crossing-a").sources[0].quote == "crossed the border on 22 April"
     assert validate.check(data) == []
@@ -196,9 +196,9 @@ def test_write_atomic_leaves_nothing_on_failure(tmp_path, monkeypatch):
     def boom(*args):
         raise OSError("disk full")
 
-    monkeypatch.setattr(io.os, "replace", boom)
+    monkeypatch.setattr(write.os, "replace", boom)
     with pytest.raises(OSError, match="disk full"):
-        io.write_atomic(target, "new")
+        write.write_atomic(target, "new")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
@@ -212,7 +212,7 @@ def test_an_event_that_cannot_be_read_is_reported_once(mini_root, tmp_path):
         "  related: [broken, nowhere]\n  sources: [{source: memo}]\n",
         encoding="utf-8",
     )
-    data, problems = io.read_dataset([events], root=mini_root)
+    data, problems = load.read_dataset([events], root=mini_root)
     unreadable = {p.record for p in problems if p.record}
     found = problems + validate.check(data, unreadable)
     assert [(p.record, p.field) for p in found] == [

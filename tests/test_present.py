@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mapapp import io
+from mapapp import load
 from tests.conftest import map_args
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -20,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("fresh_cache")  # see conftest.py
 
 @pytest.fixture(scope="module")
 def default_steps() -> list[str]:
-    tours, problems = io.read_tours()
+    tours, problems = load.read_tours()
     assert problems == []
     return [s.event for s in tours.tours["default"].steps]
 
@@ -54,7 +54,7 @@ def counter(at: AppTest) -> str:
 
 
 def title_of(event_id: str) -> str:
-    data, _ = io.read_dataset()
+    data, _ = load.read_dataset()
     return data.event(event_id).title
 
 

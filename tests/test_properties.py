@@ -14,7 +14,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from mapapp import export, geocode, importer, io, meta
+from mapapp import export, geocode, importer, io, load, meta
 from mapapp.dataset import Dataset
 from mapapp.dates import parse_edtf
 from mapapp.errors import EDTFError
@@ -159,12 +159,12 @@ def test_garbage_parses_or_raises_edtf_error(value):
 
 @pytest.fixture(scope="module")
 def bundle():
-    data, problems = io.read_dataset()
+    data, problems = load.read_dataset()
     assert problems == []
     return data, geocode.Frontier(*io.read_frontier())
 
 
-BUNDLE = io.read_dataset()[0]
+BUNDLE = load.read_dataset()[0]
 _GAZETTEER = Gazetteer(BUNDLE.places.values())
 # every id, and every name variant that names one place only (in any script)
 PLACE_NAMES = sorted(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mapapp import importer, io
+from mapapp import importer, io, load
 from mapapp.cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +74,7 @@ def test_csv_validates_with_no_problem(files, monkeypatch):
 
 
 def test_csv_imports_every_row(files, g):
-    data, _ = io.read_dataset()
+    data, _ = load.read_dataset()
     _, territory = io.read_frontier()
     raw = (files / "a.csv").read_bytes()
     assert raw.decode().splitlines()[0] == ",".join(importer.HEADER)

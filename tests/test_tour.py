@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import LineString, Point
 
-from mapapp import io, mapview, tour, tourhtml
+from mapapp import load, mapview, tour, tourhtml
 from mapapp.cli import cli
 from mapapp.tour import OVERVIEW, Slide, Tour, fit_view
 
@@ -21,18 +21,18 @@ TOURS = ROOT / "tests" / "data" / "tours"
 
 @pytest.fixture
 def mini_data(mini_root):
-    data, problems = io.read_dataset(root=mini_root)
+    data, problems = load.read_dataset(root=mini_root)
     assert problems == []
     return data
 
 
 def problems_of(names: list[str], data) -> list[str]:
-    tours, problems = io.read_tours([TOURS / f"{n}.yaml" for n in names], root=ROOT)
+    tours, problems = load.read_tours([TOURS / f"{n}.yaml" for n in names], root=ROOT)
     return [str(p) for p in problems + tour.check(tours, data)]
 
 
 def test_good_tour_reads_with_its_steps(mini_data):
-    tours, problems = io.read_tours([TOURS / "good.yaml"], root=ROOT)
+    tours, problems = load.read_tours([TOURS / "good.yaml"], root=ROOT)
     assert problems == [] and tour.check(tours, mini_data) == []
     t = tours.tours["mini-tour"]
     assert [s.event for s in t.steps] == ["talks", "crossing-a"]
@@ -88,8 +88,8 @@ def test_duplicate_tour_ids_are_reported(mini_data):
 
 
 def test_bundled_tours_are_valid_and_default_has_12_steps():
-    data, problems = io.read_dataset()
-    tours, found = io.read_tours()
+    data, problems = load.read_dataset()
+    tours, found = load.read_tours()
     assert problems + found + tour.check(tours, data) == []
     default = tours.tours["default"]
     assert len(default.steps) >= 12
@@ -117,7 +117,7 @@ def _events() -> gpd.GeoDataFrame:
 
 
 def test_slides_take_the_view_the_geometry_or_the_overview(mini_data):
-    tours, _ = io.read_tours([TOURS / "good.yaml"], root=ROOT)
+    tours, _ = load.read_tours([TOURS / "good.yaml"], root=ROOT)
     t = tours.tours["mini-tour"]
     first, second = tour.slides(t, mini_data, _events())
     assert first.view == OVERVIEW and not first.on_map
@@ -249,7 +249,7 @@ def test_cli_exports_the_default_tour_as_one_html_file(tmp_path):
             re.S,
         )[1]
     )
-    tours, _ = io.read_tours()
+    tours, _ = load.read_tours()
     default = tours.tours["default"]
     assert len(data["steps"]) == len(default.steps)
     for step, event in zip(data["steps"], default.steps, strict=True):

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from click.testing import CliRunner
 
-from mapapp import io
+from mapapp import load
 from mapapp.cli import cli
 
 pytestmark = pytest.mark.e2e
@@ -50,8 +50,8 @@ def wait_until(check: Callable[[], Any], what: str, timeout: float = TIMEOUT) ->
 @pytest.fixture(scope="module")
 def tour_steps() -> list[tuple[str, str]]:
     """The default tour's steps as (event id, title)."""
-    data, _ = io.read_dataset()
-    tours, _ = io.read_tours()
+    data, _ = load.read_dataset()
+    tours, _ = load.read_tours()
     return [(s.event, data.event(s.event).title) for s in tours.tours["default"].steps]
 
 
