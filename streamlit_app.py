@@ -8,6 +8,7 @@ import streamlit as st
 
 from app_pages import nav
 from app_pages.loaded import show_error, show_failure
+from mapapp import templating
 from mapapp.errors import MapAppError
 
 st.set_page_config(
@@ -16,6 +17,7 @@ st.set_page_config(
     # "auto": open on a wide screen, closed on a phone (where it would cover the page)
     initial_sidebar_state="auto",
 )
+templating.enable()  # compiled templates and compact JSON for every map drawn
 nav.keep_widget_state()
 navigation = st.navigation(
     [nav.map_page(), nav.source_page(), nav.data_page(), nav.present_page()]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,11 +11,11 @@ import geopandas as gpd
 import streamlit as st
 
 from app_pages import nav
-from mapapp import assets, geocode, io, mapview, select, validate
+from mapapp import assets, geocode, mapview, select
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, MapAppError
 from mapapp.layers import read_base_layers
-from mapapp.load import read_dataset
+from mapapp.load import load_checked
 from mapapp.model import Event
 from mapapp.userdata import UserData
 
@@ -44,15 +45,16 @@ class Loaded:
 @st.cache_resource(show_spinner="Loading the records and the 1962 border…")
 def load() -> Loaded:
     """Read, check and geocode the bundled data; raise DataError on any problem."""
-    data, problems = read_dataset()
-    problems += validate.check(data, {p.record for p in problems if p.record})
-    if problems:
-        raise DataError(problems)
-    border, territory = io.read_frontier()
-    frontier = geocode.Frontier(border, territory)
-    located = geocode.geocode(data, frontier)
-    layers = read_base_layers(border, territory, located.places)
-    return assemble(data, located, layers, frontier, mapview.base_geojson(layers))
+    checked = load_checked()
+    if checked.problems:
+        raise DataError(checked.problems)
+    frontier, located = checked.frontier, checked.located
+    layers = read_base_layers(frontier.border, frontier.territory, located.places)
+    base = mapview.base_geojson(layers)
+    loaded = assemble(checked.data, located, layers, frontier, base)
+    # kept for the server's life: later collections need not walk these records
+    gc.freeze()
+    return loaded
 
 
 def assemble(

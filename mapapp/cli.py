@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import subprocess
 import sys
@@ -19,12 +20,12 @@ from mapapp import (
     export,
     geocode,
     gpkg,
-    importer,
     io,
     load,
     lpf,
     mapview,
     meta,
+    templating,
     tour,
     tourhtml,
     validate,
@@ -82,6 +83,7 @@ def cancellable() -> Iterator[None]:
 @click.version_option(package_name="mapapp")
 def cli() -> None:
     """Work with the sourced event records of the 1962 Ili–Tacheng exodus."""
+    templating.enable()  # compiled templates and compact JSON for maps and tours
 
 
 @cli.command("validate")
@@ -348,17 +350,10 @@ def _read_checked(
     paths: tuple[Path, ...], say: Progress
 ) -> tuple[Dataset, list[Problem], geocode.GeocodeResult, geocode.Frontier]:
     """Read, check and geocode the data; return it with every problem found."""
-    say("reading the records…")
-    with importer.gc_paused():  # a bulk load (see gc_paused)
-        data, problems = load.read_dataset(paths, progress=say)
-        say(f"checking {len(data.events):,} events across records…")
-        problems += validate.check(data, {p.record for p in problems if p.record})
-        say("placing the events on the 1962 map…")
-        frontier = geocode.Frontier(*io.read_frontier())
-        located = geocode.geocode(data, frontier)
-        problems += geocode.problems(located, data)
-    say(f"checked: {len(problems):,} problem(s)")
-    return data, problems, located, frontier
+    checked = load.load_checked(paths, progress=say)
+    # the records live until the command ends: later collections need not walk them
+    gc.freeze()
+    return checked.data, checked.problems, checked.located, checked.frontier
 
 
 def _checked(

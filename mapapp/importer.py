@@ -114,10 +114,10 @@ def gc_paused() -> Iterator[None]:
 
     Loading makes hundreds of thousands of objects and no reference cycles; the
     collector would only walk them again and again (a third of the time of a large
-    import). On the way out, what exists is moved to the collector's permanent
-    generation (``gc.freeze``), so that later collections skip the loaded records
-    too (the first one would otherwise take seconds); they are still freed by
-    reference counting when dropped.
+    import). The collector is enabled again on the way out. A long-lived caller
+    that keeps what it loaded may then move it to the collector's permanent
+    generation itself (``gc.freeze()``, as the app and the CLI do at their edges),
+    so that later collections skip it.
     """
     enabled = gc.isenabled()
     gc.disable()
@@ -125,7 +125,6 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
-            gc.freeze()
             gc.enable()
 
 

@@ -9,14 +9,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 
+from mapapp import geocode, validate
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, Problem
-from mapapp.importer import ImportResult, import_events
-from mapapp.io import MAX_BYTES, data_root, label_of, read_bytes, read_layer
+from mapapp.importer import ImportResult, gc_paused, import_events
+from mapapp.io import (
+    MAX_BYTES,
+    data_root,
+    label_of,
+    read_bytes,
+    read_frontier,
+    read_layer,
+)
 from mapapp.model import Event, Place, Source
 from mapapp.records import read_places, read_records, read_source_texts
 from mapapp.tour import Tour, Tours
@@ -217,3 +226,54 @@ def _expand(paths: Sequence[Path]) -> list[Path]:
         else:
             out.append(path)
     return out
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A dataset read, checked across records and placed on the 1962 map."""
+
+    data: Dataset
+    problems: list[Problem]
+    located: geocode.GeocodeResult
+    frontier: geocode.Frontier
+
+
+def _silent(message: str) -> None:
+    """Report no progress."""
+
+
+def load_checked(
+    paths: Sequence[Path] = (),
+    root: Path | None = None,
+    progress: Callable[[str], None] = _silent,
+) -> Checked:
+    """Read, check and geocode the data: the one pipeline of the app and the CLI.
+
+    Parameters
+    ----------
+    paths : sequence of Path
+        Files or folders instead of the bundled files of their category (see
+        :func:`read_dataset`); none for the bundled data.
+    root : Path, optional
+        The data folder (default :func:`mapapp.io.data_root`).
+    progress : callable, optional
+        Called with a line saying what is being done.
+
+    Returns
+    -------
+    Checked
+        The records that parsed, every problem found (record-level, across records,
+        and 1962 states that disagree with the line), and the geocode.
+    """
+    root = root or data_root()
+    progress("reading the records…")
+    with gc_paused():  # a bulk load (see gc_paused)
+        data, problems = read_dataset(paths, root, progress)
+        progress(f"checking {len(data.events):,} events across records…")
+        problems += validate.check(data, {p.record for p in problems if p.record})
+        progress("placing the events on the 1962 map…")
+        frontier = geocode.Frontier(*read_frontier(root))
+        located = geocode.geocode(data, frontier)
+        problems += geocode.problems(located, data)
+    progress(f"checked: {len(problems):,} problem(s)")
+    return Checked(data, problems, located, frontier)

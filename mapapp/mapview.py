@@ -39,7 +39,6 @@ PLACE_LABEL_CSS = (
     "padding:0;font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff}"
     ".place-label:before{display:none}</style>"
 )
-templating.enable()
 
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}
 CENTER = (45.2, 81.6)

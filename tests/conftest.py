@@ -58,3 +58,11 @@ def map_args(at) -> dict:
     ]
     assert component.proto.component_name == "streamlit_folium.st_folium"
     return json.loads(component.proto.json_args)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _templating() -> None:
+    """Render maps as the app and the CLI do: they call ``templating.enable()``."""
+    from mapapp import templating
+
+    templating.enable()
