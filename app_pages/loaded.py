@@ -11,10 +11,10 @@ import geopandas as gpd
 import streamlit as st
 
 from app_pages import nav
-from mapapp import assets, geocode, mapview, select
+from mapapp import assets, eventlayers, geocode, mapview, select
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, MapAppError
-from mapapp.layers import read_base_layers
+from mapapp.layers import BaseLayers, read_base_layers
 from mapapp.load import load_checked
 from mapapp.model import Event
 from mapapp.userdata import UserData
@@ -28,9 +28,9 @@ class Loaded:
     located: geocode.GeocodeResult
     events: gpd.GeoDataFrame
     keys: dict[str, str]
-    layers: mapview.BaseLayers
+    layers: BaseLayers
     base: mapview.BaseGeoJSON
-    drawable: mapview.EventFeatures
+    drawable: eventlayers.EventFeatures
     frontier: geocode.Frontier
     by_id: dict[str, Event]
     span: tuple[date, date]
@@ -60,13 +60,13 @@ def load() -> Loaded:
 def assemble(
     data: Dataset,
     located: geocode.GeocodeResult,
-    layers: mapview.BaseLayers,
+    layers: BaseLayers,
     frontier: geocode.Frontier,
     base: mapview.BaseGeoJSON,
     user: UserData | None = None,
 ) -> Loaded:
     """Return what the pages read for a dataset and its geocode."""
-    events = mapview.event_frame(data, located.events)
+    events = eventlayers.event_frame(data, located.events)
     return Loaded(
         data=data,
         located=located,
@@ -74,7 +74,7 @@ def assemble(
         keys=select.search_keys(data),
         layers=layers,
         base=base,
-        drawable=mapview.event_features(events),
+        drawable=eventlayers.event_features(events),
         frontier=frontier,
         by_id={ev.id: ev for ev in data.events},
         span=select.date_span(data.events),

@@ -16,8 +16,10 @@ from streamlit_folium import st_folium
 from app_pages import nav
 from app_pages.loaded import Loaded, base_map, current
 from mapapp import (
+    claimsymbols,
     density,
     detail,
+    eventlayers,
     export,
     gpkg,
     mapview,
@@ -228,13 +230,13 @@ def _sidebar(loaded: Loaded) -> Selection:
 def _map(loaded: Loaded, ids: list[str]) -> None:
     bounds, zoom = _reported_view()
     plan = density.plan(loaded.drawable.points, ids, bounds, zoom)
-    groups = mapview.event_groups(
+    groups = eventlayers.event_groups(
         loaded.drawable, plan.detailed, st.session_state.selected
     )
     shown = loaded.events.loc[plan.detailed]
     # drawn first, so the wide translucent circles lie under the events they are
     # about and never take an event's click (their tooltips still show around it)
-    claims = mapview.claim_symbols(mapview.claims_frame(loaded.data, shown))
+    claims = claimsymbols.claim_symbols(claimsymbols.claims_frame(loaded.data, shown))
     groups.insert(0, claims)
     if plan.counted:
         groups.insert(0, density.cell_layer(plan.cells))

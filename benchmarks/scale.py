@@ -39,7 +39,17 @@ sys.path.insert(0, str(HERE))
 import geopandas as gpd  # noqa: E402
 import synth  # noqa: E402
 
-from mapapp import assets, density, geocode, io, load, mapview, userdata  # noqa: E402
+from mapapp import (  # noqa: E402
+    assets,
+    claimsymbols,
+    density,
+    eventlayers,
+    geocode,
+    io,
+    load,
+    mapview,
+    userdata,
+)
 from mapapp.layers import read_base_layers  # noqa: E402
 
 MB = 1024 * 1024
@@ -69,18 +79,18 @@ def timed(fn):
 
 
 def our_map(
-    data, base: mapview.BaseGeoJSON, drawable: mapview.EventFeatures, ids, events
+    data, base: mapview.BaseGeoJSON, drawable: eventlayers.EventFeatures, ids, events
 ):
     """Build and render the app's map for the default view; return HTML and plan."""
     plan = density.plan(drawable.points, ids, None, mapview.ZOOM)
     m = mapview.base_map(base)
     assets.localise(m)
-    for group in mapview.event_groups(drawable, plan.detailed):
+    for group in eventlayers.event_groups(drawable, plan.detailed):
         group.add_to(m)
     if plan.detailed:
         shown = events.loc[plan.detailed]
-        claims = mapview.claims_frame(data, shown)
-        mapview.claim_symbols(claims).add_to(m)
+        claims = claimsymbols.claims_frame(data, shown)
+        claimsymbols.claim_symbols(claims).add_to(m)
     if plan.counted:
         density.cell_layer(plan.cells).add_to(m)
     return m.get_root().render(), plan
@@ -104,8 +114,8 @@ def run(n: int, explore_max: int, frontier, base_data, base_json) -> None:
     )
 
     def prepare():
-        events = mapview.event_frame(user_data.data, user_data.located.events)
-        return events, mapview.event_features(events)
+        events = eventlayers.event_frame(user_data.data, user_data.located.events)
+        return events, eventlayers.event_features(events)
 
     (events, drawable), t_prep = timed(prepare)
     print(f"prepare (once per dataset): {t_prep:6.2f} s")

@@ -17,6 +17,7 @@ import geopandas as gpd
 
 from mapapp import (
     cells,
+    eventlayers,
     export,
     geocode,
     gpkg,
@@ -390,12 +391,12 @@ def _tour_text(
         known = ", ".join(sorted(tours.tours)) or "none in events/tours/"
         raise click.UsageError(f"no such tour (got {tour_id!r}; expected: {known})")
     layers = read_base_layers(frontier.border, frontier.territory, located.places)
-    events = mapview.event_frame(data, located.events)
+    events = eventlayers.event_frame(data, located.events)
     chosen = tours.tours[tour_id]
     return tourhtml.tour_html(
         chosen,
         tour.slides(chosen, data, events),
-        mapview.event_features(events),
+        eventlayers.event_features(events),
         mapview.base_geojson(layers),
     )
 

@@ -192,7 +192,7 @@ def slides(tour: Tour, data: Dataset, events: gpd.GeoDataFrame) -> list[Slide]:
     data : Dataset
     events : GeoDataFrame
         Geocoded events indexed by id, with ``located`` and ``far`` columns
-        (:func:`mapapp.mapview.event_frame`).
+        (:func:`mapapp.eventlayers.event_frame`).
 
     Returns
     -------

@@ -21,7 +21,7 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from mapapp import assets, mapview
+from mapapp import assets, eventlayers, mapview
 from mapapp.style import KIND_COLOURS
 from mapapp.tour import Slide, Tour
 
@@ -240,7 +240,7 @@ def safe_json(value: Any) -> str:
 
 
 def payload(
-    tour: Tour, slides: Sequence[Slide], drawable: mapview.EventFeatures
+    tour: Tour, slides: Sequence[Slide], drawable: eventlayers.EventFeatures
 ) -> dict[str, Any]:
     """Return what the player needs: the texts, views and features of every step.
 
@@ -250,7 +250,7 @@ def payload(
     slides : sequence of Slide
         From :func:`mapapp.tour.slides`.
     drawable : EventFeatures
-        The events' GeoJSON features (:func:`mapapp.mapview.event_features`);
+        The events' GeoJSON features (:func:`mapapp.eventlayers.event_features`);
         arrowheads get their event's kind, for the colour.
     """
     steps = []
@@ -287,7 +287,7 @@ def payload(
 def tour_html(
     tour: Tour,
     slides: Sequence[Slide],
-    drawable: mapview.EventFeatures,
+    drawable: eventlayers.EventFeatures,
     base: mapview.BaseGeoJSON,
 ) -> str:
     """Return the tour as one HTML page with Leaflet, data and styles inlined.
@@ -298,7 +298,7 @@ def tour_html(
     slides : sequence of Slide
         From :func:`mapapp.tour.slides`.
     drawable : EventFeatures
-        From :func:`mapapp.mapview.event_features`.
+        From :func:`mapapp.eventlayers.event_features`.
     base : BaseGeoJSON
         From :func:`mapapp.mapview.base_geojson` (the vector basemap only: the
         file loads no tiles).

@@ -33,12 +33,12 @@ from streamlit.testing.v1 import AppTest
 from mapapp import (
     cells,
     detail,
+    eventlayers,
     export,
     geocode,
     importer,
     io,
     load,
-    mapview,
     meta,
     write,
 )
@@ -934,9 +934,9 @@ def test_payload_is_data_and_harmless(title, cell, world):
     # shown in the app: Markdown shows it literally, the map's tooltip escapes HTML
     shown = detail.md_escape(title)
     assert "<" not in shown.replace("\\<", "") and "[" not in shown.replace("\\[", "")
-    frame = mapview.event_frame(mine, located.events)
+    frame = eventlayers.event_frame(mine, located.events)
     assert "<" not in frame.loc["payload", "title_html"]
-    features = mapview.event_features(frame).features["payload"]
+    features = eventlayers.event_features(frame).features["payload"]
     assert "<" not in json.dumps(features)
 
 

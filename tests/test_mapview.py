@@ -4,7 +4,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
-from mapapp import mapview, templating
+from mapapp import eventlayers, mapview, templating
 from mapapp.dataset import Dataset
 from mapapp.model import Event
 
@@ -49,7 +49,7 @@ def events_frame():
         geometry=[LineString([(0, 0), (1, 0)]), Point(0.5, 0.5), Point(50, 50)],
         crs=4326,
     )
-    return mapview.event_frame(Dataset(events=tuple(ev)), located)
+    return eventlayers.event_frame(Dataset(events=tuple(ev)), located)
 
 
 def test_event_frame_escapes_titles_and_writes_dates():
@@ -60,10 +60,12 @@ def test_event_frame_escapes_titles_and_writes_dates():
 
 
 def test_event_groups_one_layer_per_kind_far_events_left_out():
-    drawable = mapview.event_features(events_frame())
+    drawable = eventlayers.event_features(events_frame())
     assert set(drawable.features) == {"walk", "talk"}
     assert len(drawable.arrows["walk"]) == 1
-    groups = mapview.event_groups(drawable, ["walk", "talk", "far"], selected="talk")
+    groups = eventlayers.event_groups(
+        drawable, ["walk", "talk", "far"], selected="talk"
+    )
     names = [g.layer_name for g in groups]
     assert names[0] == "Selected event"  # drawn first: a halo under the event
     assert names[1:3] == ["Crossings (1)", "Diplomacy (1)"]
@@ -71,7 +73,7 @@ def test_event_groups_one_layer_per_kind_far_events_left_out():
 
 
 def test_arrowhead_points_along_the_last_segment():
-    of, heads = mapview.arrowheads(np.array([LineString([(0, 0), (1, 0)])]), 0.1)
+    of, heads = eventlayers.arrowheads(np.array([LineString([(0, 0), (1, 0)])]), 0.1)
     assert of.tolist() == [0]
     tip = shapely.get_coordinates(heads[0])
     assert tuple(tip[0]) == (1.0, 0.0)
@@ -99,15 +101,15 @@ def test_templates_compile_once():
 
 def test_features_of_many_events_are_built_when_drawn():
     frame = events_frame()
-    lazy = mapview.event_features(frame, eager=0)  # as if there were too many
-    eager = mapview.event_features(frame)
+    lazy = eventlayers.event_features(frame, eager=0)  # as if there were too many
+    eager = eventlayers.event_features(frame)
     assert lazy.features == {} and lazy.arrows == {}
     assert lazy.points.equals(eager.points)
-    groups = mapview.event_groups(lazy, ["walk"], selected="talk")
+    groups = eventlayers.event_groups(lazy, ["walk"], selected="talk")
     assert set(lazy.features) == {"walk", "talk"}  # drawn, and the selection
     assert lazy.features == eager.features and lazy.arrows == eager.arrows
     assert [g.layer_name for g in groups] == [
-        g.layer_name for g in mapview.event_groups(eager, ["walk"], selected="talk")
+        g.layer_name for g in eventlayers.event_groups(eager, ["walk"], selected="talk")
     ]
 
 

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from shapely.geometry import LineString, Point
 
-from mapapp import load, mapview, tour, tourhtml
+from mapapp import eventlayers, load, mapview, tour, tourhtml
 from mapapp.cli import cli
 from mapapp.tour import OVERVIEW, Slide, Tour, fit_view
 
@@ -186,7 +186,7 @@ def _slide(**kw) -> Slide:
     return Slide(**{**values, **kw})
 
 
-def _drawable() -> mapview.EventFeatures:
+def _drawable() -> eventlayers.EventFeatures:
     feature = {
         "type": "Feature",
         "id": "x",
@@ -199,7 +199,7 @@ def _drawable() -> mapview.EventFeatures:
         "geometry": {"type": "Point", "coordinates": [81.1, 44.1]},
         "properties": {"id": "x"},
     }
-    return mapview.EventFeatures({"x": [feature]}, {"x": [arrow]})
+    return eventlayers.EventFeatures({"x": [feature]}, {"x": [arrow]})
 
 
 def test_payload_gives_arrowheads_their_kind():
