@@ -304,7 +304,8 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
     if not selected:
         st.info(
             "Select an event on the map, on the timeline or in the list below to read "
-            "what happened, who says so, and the documents."
+            "what happened, who says so, and the documents. With a keyboard: Tab to "
+            "the list of events, then Space on a row to select it."
         )
         return
     d = detail.event_detail(loaded.data, selected, loaded.located.places)
@@ -312,6 +313,7 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
     st.markdown(f"**{md_escape(d.date)}** · {md_escape(KIND_LABELS[d.kind])}")
     if selected not in ids:
         st.caption("This event is outside the current filters.")
+    _same_point(loaded, selected, ids)
     st.markdown(md_escape(d.summary))
     if d.date_note:
         st.warning("**About the date:** " + md_escape(d.date_note))
@@ -371,6 +373,39 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
                 args=(rid, loaded),
                 type="tertiary",
             )
+
+
+def _same_point(loaded: Loaded, selected: str, ids: list[str]) -> None:
+    """List the other events drawn on the selected event's point, to choose one."""
+    others = eventlayers.colocated(loaded.drawable.points, selected, ids)
+    if not others:
+        return
+    with st.expander(
+        f"{count(len(others), 'other event')} on the same point of the map",
+        expanded=True,
+    ):
+        for eid in others:
+            ev = loaded.by_id[eid]
+            st.button(
+                md_escape(f"{ev.when.human()} — {ev.title}"),
+                key=f"same-{eid}",
+                on_click=_select,
+                args=(eid, loaded, False),
+                type="tertiary",
+            )
+
+
+def _scroll_to_detail() -> None:
+    """Bring the detail into view after a new selection, when it is out of view.
+
+    On a phone the detail sits below the map; on a wide screen it may be above the
+    list or the far-events list where the choice was made.
+    """
+    selected = st.session_state.selected
+    if not selected or st.session_state.get("_scrolled_to") == selected:
+        return
+    st.session_state._scrolled_to = selected
+    st.html(SCROLL_JS, unsafe_allow_javascript=True)
 
 
 def _counted(ids: list[str]) -> bool:
@@ -583,6 +618,35 @@ def _far_list(loaded: Loaded, ids: list[str]) -> None:
             )
 
 
+# Constant CSS only: the map takes the room (less padding, a narrower sidebar).
+PAGE_CSS = """<style>
+.st-key-detail { scroll-margin-top: 4rem; }
+@media (max-width: 640px) {
+  .st-key-detail, *:has(> .st-key-detail) { height: auto !important;
+    max-height: none !important; overflow: visible !important; }
+}
+@media (min-width: 900px) {
+  [data-testid="stMainBlockContainer"], .block-container {
+    padding-left: 1rem !important; padding-right: 1rem !important;
+    padding-top: 2.5rem !important; max-width: 100% !important; }
+  section[data-testid="stSidebar"] { width: 280px !important;
+    min-width: 280px !important; }
+}
+</style>"""
+# Scroll the detail into view when its top is not on the screen (a phone after a
+# tap on the map; a choice from a list far below it).
+SCROLL_JS = """<script>
+setTimeout(function () {
+  var el = document.querySelector('.st-key-detail');
+  if (!el) { return; }
+  var r = el.getBoundingClientRect();
+  if (r.top < 0 || r.top > window.innerHeight - 80) {
+    el.scrollIntoView({behavior: 'smooth', block: 'start'});
+  }
+}, 300);
+</script>"""
+
+
 def render() -> None:
     """Draw the map page."""
     loaded = current()
@@ -597,12 +661,14 @@ def render() -> None:
     st.caption(INTRO)
     if loaded.user is not None:
         _user_banner(loaded)
-    left, right = st.columns([3, 2], gap="medium")
+    st.html(PAGE_CSS)
+    left, right = st.columns([5, 2], gap="small")
     with left:
         _map(loaded, ids)
         _far_list(loaded, ids)
-    with right, st.container(height=620, border=False):
+    with right, st.container(height=620, border=False, key="detail"):
         _detail(loaded, ids)
+    _scroll_to_detail()
     _timelines(loaded, ids, sel)
     _event_list(loaded, ids)
     _downloads(loaded, ids, sel)

@@ -236,3 +236,36 @@ def _event_geojson(rows: list[dict], colour: str) -> folium.GeoJson:
         marker=folium.CircleMarker(radius=7, weight=2, fill=True),
         tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
     )
+
+
+def colocated(points: pd.DataFrame, event_id: str, ids: Iterable[str]) -> list[str]:
+    """Return the other events of ``ids`` drawn at the same point as ``event_id``.
+
+    A click on the map reaches only the top one of markers drawn on one point; the
+    app lists the others beside the detail so that each can be chosen.
+
+    Parameters
+    ----------
+    points : DataFrame
+        :attr:`EventFeatures.points` (index id; ``lon``, ``lat``).
+    event_id : str
+        The selected event.
+    ids : iterable of str
+        The events shown (in the order to list them).
+
+    Examples
+    --------
+    >>> pts = pd.DataFrame({"lon": [81.3, 81.3, 80.0], "lat": [43.9, 43.9, 44.0]},
+    ...                    index=["a", "b", "c"])
+    >>> colocated(pts, "a", ["a", "b", "c"])
+    ['b']
+    """
+    if event_id not in points.index:
+        return []
+    here = points.loc[event_id, ["lon", "lat"]].to_numpy(dtype=float)
+    shown = [i for i in ids if i != event_id and i in points.index]
+    if not shown:
+        return []
+    where = points.loc[shown, ["lon", "lat"]].to_numpy(dtype=float)
+    same = np.all(np.abs(where - here) < 1e-6, axis=1)
+    return [i for i, s in zip(shown, same, strict=True) if s]

@@ -21,7 +21,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import Element
+from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen
 from folium.utilities import JsCode
 from jinja2 import Template
@@ -41,6 +41,38 @@ PLACE_LABEL_CSS = (
     ".place-label:before{display:none}</style>"
 )
 
+# Place labels never overprint: after every move or zoom, labels are laid out by
+# rank (LABEL_RANK, carried in the class name) and any that would overlap a label
+# already shown is hidden. Tooltips (hover) are drawn above the legend.
+LABEL_JS = """
+(function () {
+  function rankOf(el) {
+    var m = /place-rank-(\\d+)/.exec(el.className);
+    return m ? +m[1] : 0;
+  }
+  function layout() {
+    var labels = Array.prototype.slice.call(
+      document.querySelectorAll('.leaflet-tooltip.place-label'));
+    labels.forEach(function (el) { el.style.visibility = ''; });
+    labels.sort(function (a, b) { return rankOf(b) - rankOf(a); });
+    var shown = [];
+    labels.forEach(function (el) {
+      var r = el.getBoundingClientRect();
+      var hit = shown.some(function (s) {
+        return r.left < s.right && r.right > s.left &&
+               r.top < s.bottom && r.bottom > s.top;
+      });
+      if (hit) { el.style.visibility = 'hidden'; } else { shown.push(r); }
+    });
+  }
+  function attach() {
+    if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
+    window.map.on('zoomend moveend layeradd', function () { setTimeout(layout, 0); });
+    setTimeout(layout, 0);
+  }
+  attach();
+})();
+"""
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}
 CENTER = (45.2, 81.6)
 ZOOM = 6
@@ -124,6 +156,15 @@ LABELLED_KINDS = (
     "border-post",
     "capital",
 )
+# When two labels overlap, the lower rank is hidden (LABEL_JS); ties: first drawn.
+LABEL_RANK = {
+    "capital": 6,
+    "city": 5,
+    "crossing-point": 4,
+    "county-seat": 3,
+    "border-post": 2,
+    "town": 1,
+}
 
 
 def _prepared(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> dict:
@@ -167,9 +208,11 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
                 # below, so the twin towns on the line (Khorgos) do not overprint.
                 # (Labels sit to the right: Leaflet places left-hand labels before
                 # its CSS has sized them, far off the point.)
-                direction=np.where(labelled["state_1962"] == "USSR", "up", "down")
+                direction=np.where(labelled["state_1962"] == "USSR", "up", "down"),
+                # which label gives way when two collide: the higher rank wins
+                rank=labelled["kind"].map(LABEL_RANK).fillna(0).astype(int),
             ),
-            ["name_1962", "direction"],
+            ["name_1962", "direction", "rank"],
         ),
         bounds=[[float(y0), float(x0)], [float(y1), float(x1)]],
     )
@@ -239,6 +282,7 @@ def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
     ).add_to(m)
     m.get_root().html.add_child(_static_element("legend", legend_html))
     m.get_root().header.add_child(_static_element("labels", lambda: PLACE_LABEL_CSS))
+    m.add_child(_static_script("label-js", lambda: LABEL_JS))
     return m
 
 
@@ -251,6 +295,19 @@ def _static_element(name: str, make: Callable[[], str]) -> Element:
     """Return an Element of fixed HTML whose template is compiled once per process."""
     element = Element()
     element._template = _template(name, make)
+    return element
+
+
+def _static_script(name: str, make: Callable[[], str]) -> MacroElement:
+    """Return a map child whose fixed JavaScript runs with the map's own script.
+
+    (streamlit-folium renders the map's children's ``script`` macros, not the
+    page's script section.)
+    """
+    element = MacroElement()
+    element._template = _template(
+        name, lambda: "{% macro script(this, kwargs) %}" + make() + "{% endmacro %}"
+    )
     return element
 
 
@@ -305,14 +362,18 @@ def place_layer(base: BaseGeoJSON) -> folium.FeatureGroup:
             " var up = feature.properties.direction === 'up';"
             " layer.bindTooltip(feature.properties.name_1962, {permanent: true,"
             " direction: 'right', offset: [5, up ? -6 : 6],"
-            " className: 'place-label'}); }"
+            " className: 'place-label place-rank-' + feature.properties.rank}); }"
         ),
     ).add_to(group)
     return group
 
 
 def legend_html() -> str:
-    """Return the map legend (collapsible): kinds, line certainty, zones, figures."""
+    """Return the map legend, folded: kinds, line certainty, zones, figures.
+
+    It opens on a click on "Legend"; below Leaflet's tooltip pane (650), so a
+    tooltip is never drawn under it.
+    """
     dot = (
         '<span style="display:inline-block;width:10px;height:10px;border-radius:50%;'
         'background:{};margin-right:4px"></span>'
@@ -328,8 +389,8 @@ def legend_html() -> str:
     )
     dashed = line.format(' stroke-dasharray="6 4"')
     return (
-        '<details id="map-legend" open role="region" aria-label="Map legend" '
-        'style="position:fixed;bottom:22px;right:10px;z-index:999;max-width:250px;'
+        '<details id="map-legend" role="region" aria-label="Map legend" '
+        'style="position:fixed;bottom:22px;right:10px;z-index:640;max-width:250px;'
         "background:rgba(255,255,255,.94);padding:4px 8px;border:1px solid #888;"
         'border-radius:4px;font:11px/1.35 sans-serif;color:#111">'
         '<summary style="cursor:pointer;font-weight:bold">Legend</summary>'

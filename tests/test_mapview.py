@@ -6,6 +6,7 @@ from shapely.geometry import LineString, Point, box
 
 from mapapp import eventlayers, mapview, templating
 from mapapp.dataset import Dataset
+from mapapp.layers import BaseLayers
 from mapapp.model import Event
 
 
@@ -138,3 +139,55 @@ def test_prepared_json_renders_the_same_bytes_as_a_plain_dict():
     plain, prepared = html(data), html(templating.PreparedJSON(data))
     assert plain == prepared
     assert "\\u003cGhulja\\u003e \\u0026 \\u0027" in prepared  # escaped as before
+
+
+def test_the_legend_starts_folded_and_under_the_tooltips():
+    legend = mapview.legend_html()
+    assert legend.startswith("<details")
+    assert " open" not in legend.split(">", 1)[0]
+    z = int(legend.split("z-index:", 1)[1].split(";", 1)[0])
+    assert z < 650, "Leaflet's tooltip pane (650) must be drawn above the legend"
+
+
+def test_place_labels_carry_their_rank_and_give_way_by_it():
+    import pandas as pd
+    from streamlit_folium import generate_leaflet_string  # what the app renders
+
+    labels = gpd.GeoDataFrame(
+        {
+            "label": ["Yining", "Suiding"],
+            "other_names": [[], []],
+            "far": [False, False],
+            "side": ["PRC", "PRC"],
+            "distance_km": [60.0, 40.0],
+            "kind": ["city", "county-seat"],
+            "state_1962": ["PRC", "PRC"],
+            "precision": ["exact", "exact"],
+        },
+        geometry=[Point(81.3, 43.9), Point(80.8, 44.0)],
+        crs=4326,
+    )
+    empty = gpd.GeoDataFrame(
+        pd.DataFrame({"layer": [], "name": [], "state": []}),
+        geometry=[],
+        crs=4326,
+    )
+    layers = BaseLayers(
+        basemap=empty,
+        border=gpd.GeoDataFrame(
+            {"id": ["b"], "certainty": ["certain"], "basis": ["x"], "note": [""]},
+            geometry=[LineString([(80, 43), (81, 45)])],
+            crs=4326,
+        ),
+        zones=gpd.GeoDataFrame({"name": [], "reason": []}, geometry=[], crs=4326),
+        territory=empty,
+        places=labels,
+    )
+    base = mapview.base_geojson(layers)
+    ranks = {
+        f["properties"]["name_1962"]: f["properties"]["rank"]
+        for f in base.labels["features"]
+    }
+    assert ranks["Yining"] > ranks["Suiding"]  # a city wins over a county seat
+    script = generate_leaflet_string(mapview.base_map(base))
+    assert "place-rank-" in script and "getBoundingClientRect" in script

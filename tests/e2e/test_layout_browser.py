@@ -1,0 +1,74 @@
+"""The map takes the room on a wide screen, and a phone shows the detail after a tap."""
+
+from __future__ import annotations
+
+import pytest
+from test_app_browser import (
+    IFRAME,
+    STORY,
+    click_point,
+    detail_title,
+    open_map,
+    settle,
+    wait_until,
+)
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def test_the_map_fills_most_of_a_wide_screen(app, page, page_log):
+    page.set_viewport_size(DESKTOP)
+    open_map(page, app.url)
+    box = page.locator(IFRAME).bounding_box()
+    assert box["width"] >= 0.55 * DESKTOP["width"], box
+    assert box["height"] >= 500, box
+    detail = page.locator(".st-key-detail").bounding_box()
+    assert detail["x"] >= box["x"] + box["width"] - 1, "the detail sits beside the map"
+    assert detail["width"] >= 300, detail
+    # the legend starts folded: a one-line "Legend" that covers nothing
+    legend = page.frame_locator(IFRAME).locator("#map-legend")
+    assert legend.evaluate("(d) => d.open") is False
+    assert legend.bounding_box()["height"] < 40
+    page_log.assert_clean()
+
+
+def test_on_a_phone_the_sidebar_is_closed_and_a_tap_brings_the_detail(
+    app, page, page_log
+):
+    page.set_viewport_size(PHONE)
+    open_map(page, app.url)
+    assert page.locator('[data-testid="stExpandSidebarButton"]').is_visible()
+    assert not page.locator('[data-testid="stSidebarNav"]').is_visible()
+    point = click_point(page, multi=None)
+    page.mouse.click(point["x"], point["y"])
+    wait_until(lambda: detail_title(page), "the detail of the tapped event")
+    settle(page)
+
+    def in_view():
+        top = page.locator(".st-key-detail").bounding_box()["y"]
+        return 0 <= top <= PHONE["height"] / 2
+
+    wait_until(in_view, "the detail scrolled into view")
+    page_log.assert_clean()
+
+
+def test_events_on_one_point_can_each_be_chosen(app, page, page_log, bundled):
+    from mapapp.eventlayers import colocated
+
+    ids = bundled.selected(**STORY)
+    points = bundled.loaded.drawable.points
+    shared = {i: colocated(points, i, ids) for i in ids}
+    event, others = max(shared.items(), key=lambda kv: len(kv[1]))
+    assert len(others) >= 2, "the bundled data has several events on one point"
+    open_map(page, f"{app.url}/?event={event}")
+    chooser = page.locator(".st-key-detail [data-testid='stExpander']")
+    buttons = chooser.locator("button")
+    assert buttons.count() == len(others)
+    buttons.nth(1).click()
+    other = bundled.title(others[1])
+    wait_until(lambda: detail_title(page) == other, f"the detail of {other!r}")
+    settle(page)
+    page_log.assert_clean()
