@@ -18,6 +18,7 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 templating.enable()  # compiled templates and compact JSON for every map drawn
+st.html(nav.PAGE_CSS)  # the app's contrast fixes, on every page
 nav.keep_widget_state()
 navigation = st.navigation(
     [nav.map_page(), nav.source_page(), nav.data_page(), nav.present_page()]

@@ -437,8 +437,34 @@ def _cached_timeline_spec(
     """Build the spec (``token`` names the data, ``digest`` the ids)."""
     frame = timeline.timeline_frame(current().data, _ids, selected)
     if _counted(_ids):
-        return timeline.counts_chart(frame, start, end).to_dict(validate=False)
-    return timeline.timeline_spec(frame, start, end)
+        spec = timeline.counts_chart(frame, start, end).to_dict(validate=False)
+    else:
+        spec = timeline.timeline_spec(frame, start, end)
+    return _accessible(spec, TIMELINE_TEXT)
+
+
+TIMELINE_TEXT = (
+    "Timeline of the events shown, one lane per kind of event. The list of events "
+    "below the charts gives the same events as text."
+)
+
+
+def _accessible(spec: dict, text: str) -> dict:
+    """Draw a chart on a canvas, named for screen readers by ``alt``.
+
+    Vega's SVG marks (the brush among them) are graphics without text to assistive
+    technologies; on a canvas only the chart's accessible name is exposed, and the
+    event list below is its text alternative.
+    """
+    spec = dict(spec)
+    spec["description"] = text
+    usermeta = dict(spec.get("usermeta", {}))
+    usermeta["embedOptions"] = {
+        **usermeta.get("embedOptions", {}),
+        "renderer": "canvas",
+    }
+    spec["usermeta"] = usermeta
+    return spec
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -465,6 +491,7 @@ def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
             selection_mode=[timeline.WINDOW]
             if counts
             else [timeline.WINDOW, timeline.PICK],
+            alt=TIMELINE_TEXT,
         )
         if counts:
             st.caption(

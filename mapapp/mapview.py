@@ -73,6 +73,44 @@ LABEL_JS = """
   attach();
 })();
 """
+# Keyboard: each event marker is a labelled button (Tab to it, Enter or Space
+# selects it, as a click does); every other shape is left out of the tab order.
+KEYS_JS = """
+(function () {
+  function text(html) {
+    var t = document.createElement('textarea');
+    t.innerHTML = html || '';
+    return t.value;
+  }
+  function label(layer) {
+    var el = layer._path;
+    if (!el || el.dataset.keyed) { return; }
+    el.dataset.keyed = '1';
+    var p = layer.feature && layer.feature.properties;
+    if (p && typeof p.id === 'string' && p.kind && p.title_html) {
+      el.setAttribute('tabindex', '0');
+      el.setAttribute('role', 'button');
+      el.setAttribute('aria-label', text(p.date_text) + ': ' + text(p.title_html));
+      el.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' || e.key === ' ') {
+          e.preventDefault();
+          var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+          layer.fire('click', {latlng: at, originalEvent: e}, true);
+        }
+      });
+    } else {
+      el.setAttribute('tabindex', '-1');
+      el.setAttribute('aria-hidden', 'true');
+    }
+  }
+  function attach() {
+    if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
+    window.map.on('layeradd', function (e) { setTimeout(function () { label(e.layer); }, 0); });
+    window.map.eachLayer(label);
+  }
+  attach();
+})();
+"""
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}
 CENTER = (45.2, 81.6)
 ZOOM = 6
@@ -283,6 +321,7 @@ def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
     m.get_root().html.add_child(_static_element("legend", legend_html))
     m.get_root().header.add_child(_static_element("labels", lambda: PLACE_LABEL_CSS))
     m.add_child(_static_script("label-js", lambda: LABEL_JS))
+    m.add_child(_static_script("keys-js", lambda: KEYS_JS))
     return m
 
 

@@ -5,6 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras=${1:-}
+AXE_SHA256=e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745
 py=${PYTHON:-python3.11}
 
 need_apt=()
@@ -12,8 +13,13 @@ command -v "$py" >/dev/null 2>&1 || need_apt+=(python3 python3-venv python3-pip)
 if command -v "$py" >/dev/null 2>&1 && ! "$py" -c 'import ensurepip, venv' >/dev/null 2>&1; then
   need_apt+=(python3-venv)
 fi
-if [[ ",$extras," == *",e2e,"* ]] && [ ! -x /usr/bin/chromium ]; then
-  need_apt+=(chromium)
+if [[ ",$extras," == *",e2e,"* ]]; then
+  [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+  # axe-core (npm) for the accessibility tests; fonts for screenshots in Chinese,
+  # Cyrillic and Arabic script (Uyghur)
+  command -v npm >/dev/null 2>&1 || need_apt+=(npm)
+  [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
+  [ -e /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || need_apt+=(fonts-noto-core)
 fi
 # geodata/build.py and scripts/vendor_assets.py fetch pinned packages with npm pack
 if [[ ",$extras," == *",build,"* ]] && ! command -v npm >/dev/null 2>&1; then
@@ -37,3 +43,14 @@ spec="."
 [ -n "$extras" ] && spec=".[${extras}]"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e "$spec" 2>&1 | grep -v "is ignored" || true
 .venv/bin/python -c 'import mapapp, geopandas, streamlit, folium' # fail loudly if the install did not work
+
+# axe-core for the browser tests' accessibility checks (served to the page by them)
+if [[ ",$extras," == *",e2e,"* ]] && [ ! -f .cache/axe-core/axe.min.js ]; then
+  tmp=$(mktemp -d)
+  (cd "$tmp" && npm pack --silent axe-core@4.14.1 >/dev/null)
+  echo "$AXE_SHA256  $tmp/axe-core-4.14.1.tgz" | sha256sum -c --quiet
+  mkdir -p .cache/axe-core
+  tar -xzf "$tmp/axe-core-4.14.1.tgz" -C "$tmp" package/axe.min.js
+  mv "$tmp/package/axe.min.js" .cache/axe-core/axe.min.js
+  rm -rf "$tmp"
+fi

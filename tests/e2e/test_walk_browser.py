@@ -50,7 +50,8 @@ MARKER_JS = """(pick) => {
   });
   if (!ids.length) return null;
   const l = ids[Math.floor(pick * ids.length)];
-  l.fire('click', {latlng: l.getLatLng ? l.getLatLng() : window.map.getCenter()});
+  const at = l.getLatLng ? l.getLatLng() : window.map.getCenter();
+  l.fire('click', {latlng: at}, true);  // propagated to the layer's handlers
   return l.feature.properties.id;
 }"""
 
