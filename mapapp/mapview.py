@@ -105,7 +105,9 @@ KEYS_JS = """
   }
   function attach() {
     if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
-    window.map.on('layeradd', function (e) { setTimeout(function () { label(e.layer); }, 0); });
+    window.map.on('layeradd', function (e) {
+      setTimeout(function () { label(e.layer); }, 0);
+    });
     window.map.eachLayer(label);
   }
   attach();
