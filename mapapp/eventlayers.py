@@ -19,7 +19,7 @@ import shapely
 from mapapp.dataset import Dataset
 from mapapp.density import DETAIL_LIMIT
 from mapapp.mapview import esc, geojson_of
-from mapapp.model import EVENT_KINDS
+from mapapp.model import EVENT_KINDS, Event
 from mapapp.style import KIND_COLOURS, KIND_LABELS
 
 
@@ -57,7 +57,21 @@ def event_frame(data: Dataset, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out["title_html"] = out["id"].map(lambda i: esc(by_id[i].title))
     out["date_text"] = out["id"].map(lambda i: esc(by_id[i].when.human()))
     out["approximate"] = out["id"].map(lambda i: by_id[i].when.approximate)
+    out["figures_html"] = out["id"].map(lambda i: figures_html(by_id[i]))
+    out["details"] = POPUP_DETAILS
     return out.set_index("id", drop=False)
+
+
+def figures_html(event: Event) -> str:
+    """Return an event's figures with who claims each, escaped, one per line.
+
+    Shown in the popup a click opens on the map (drawn in the browser at once,
+    before the server answers with the full detail).
+    """
+    lines = [
+        esc(f"{c.figure()} {c.quantity}, claimed by {c.claimant}") for c in event.claims
+    ]
+    return "<br>".join(lines) if lines else "No figures claimed."
 
 
 @dataclass(frozen=True)
@@ -112,7 +126,10 @@ _FEATURE_COLUMNS = [
     "crossing_inferred",
     "geo_precision",
     "approximate",
+    "figures_html",
+    "details",
 ]
+POPUP_DETAILS = "<i>Sources, places and quotes: in the event's detail.</i>"
 
 
 def _features(
@@ -235,6 +252,11 @@ def _event_geojson(rows: list[dict], colour: str) -> folium.GeoJson:
         highlight_function=lambda f: {"weight": 6, "fillOpacity": 1},
         marker=folium.CircleMarker(radius=7, weight=2, fill=True),
         tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
+        popup=folium.GeoJsonPopup(
+            ["date_text", "title_html", "figures_html", "details"],
+            labels=False,
+            max_width=320,
+        ),
     )
 
 

@@ -75,6 +75,7 @@ LABEL_JS = """
 """
 # Keyboard: each event marker is a labelled button (Tab to it, Enter or Space
 # selects it, as a click does); every other shape is left out of the tab order.
+# A popup opened by a click stays open when the app redraws the event layers.
 KEYS_JS = """
 (function () {
   function text(html) {
@@ -103,11 +104,35 @@ KEYS_JS = """
       el.setAttribute('aria-hidden', 'true');
     }
   }
+  // The app answers a click by redrawing the event layers (the selection
+  // changes); the popup the click opened is opened again on the new layer.
+  var popup = {id: null, until: 0};
+  function reopen(layer) {
+    var p = layer.feature && layer.feature.properties;
+    if (!p || !p.kind || p.id !== popup.id || Date.now() >= popup.until) { return; }
+    var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+    Object.keys(layer._eventParents || {}).forEach(function (k) {
+      var group = layer._eventParents[k];  // the GeoJSON layer holding the popup
+      if (group.getPopup && group.getPopup() && Date.now() < popup.until) {
+        popup.until = 0;
+        group._openPopup({layer: layer, target: layer, latlng: at});
+      }
+    });
+  }
   function attach() {
     if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
     window.map.on('layeradd', function (e) {
-      setTimeout(function () { label(e.layer); }, 0);
+      setTimeout(function () { label(e.layer); reopen(e.layer); }, 0);
     });
+    window.map.on('popupopen', function (e) {
+      var src = e.popup._source, p = src && src.feature && src.feature.properties;
+      popup.id = p && p.kind ? p.id : null;
+      popup.until = 0;
+    });
+    window.map.on('popupclose', function () { popup.until = Date.now() + 3000; });
+    document.addEventListener('click', function (e) {
+      if (e.target.closest('.leaflet-popup-close-button')) { popup.id = null; }
+    }, true);
     window.map.eachLayer(label);
   }
   attach();

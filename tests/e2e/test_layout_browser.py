@@ -72,3 +72,42 @@ def test_events_on_one_point_can_each_be_chosen(app, page, page_log, bundled):
     wait_until(lambda: detail_title(page) == other, f"the detail of {other!r}")
     settle(page)
     page_log.assert_clean()
+
+
+def test_a_click_opens_a_popup_at_once_with_the_figures_and_claimants(
+    app, page, page_log, bundled
+):
+    """The browser answers a click itself (the full detail follows from the server)."""
+    open_map(page, app.url)
+    point = click_point(page, multi=None)
+    box = page.locator(IFRAME).bounding_box()
+    frame = page.frame_locator(IFRAME)
+    # from the click to the popup in the page, timed in the browser
+    took = frame.locator("body").evaluate(
+        """(body, xy) => new Promise((done) => {
+          const t0 = performance.now();
+          const seen = new MutationObserver(() => {
+            if (document.querySelector('.leaflet-popup-content')) {
+              seen.disconnect(); done(performance.now() - t0);
+            }
+          });
+          seen.observe(body, {childList: true, subtree: true});
+          const el = document.elementFromPoint(xy[0], xy[1]);
+          el.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: xy[0],
+                                                   clientY: xy[1]}));
+        })""",
+        [point["x"] - box["x"], point["y"] - box["y"]],
+    )
+    assert took <= 150, f"the popup took {took:.0f} ms"
+    popup = frame.locator(".leaflet-popup-content")
+    popup.wait_for(state="visible")
+    text = popup.inner_text()
+    event = bundled.data.event(point["id"])
+    assert event.title in text and event.when.human() in text
+    for claim in event.claims:
+        assert claim.claimant in text
+    wait_until(lambda: detail_title(page) == event.title, "the full detail beside it")
+    settle(page)
+    assert popup.is_visible(), "the popup stays open when the detail arrives"
+    assert event.title in popup.inner_text()
+    page_log.assert_clean()
