@@ -63,7 +63,7 @@ def event_frame(data: Dataset, events: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def figures_html(event: Event) -> str:
-    """Return an event's figures with who claims each, escaped, one per line.
+    """Return an event's figures with who claims each, escaped, joined by "; ".
 
     Shown in the popup a click opens on the map (drawn in the browser at once,
     before the server answers with the full detail).
@@ -71,7 +71,7 @@ def figures_html(event: Event) -> str:
     lines = [
         esc(f"{c.figure()} {c.quantity}, claimed by {c.claimant}") for c in event.claims
     ]
-    return "<br>".join(lines) if lines else "No figures claimed."
+    return "; ".join(lines) if lines else "No figures claimed."
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ _FEATURE_COLUMNS = [
     "figures_html",
     "details",
 ]
-POPUP_DETAILS = "<i>Sources, places and quotes: in the event's detail.</i>"
+POPUP_DETAILS = "Sources, places and quotes: in the event's detail."
 
 
 def _features(

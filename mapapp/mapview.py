@@ -28,6 +28,7 @@ from jinja2 import Template
 
 from mapapp import templating
 from mapapp.layers import BaseLayers
+from mapapp.mapscripts import KEYS_JS, LABEL_JS
 from mapapp.model import EVENT_KINDS
 from mapapp.style import KIND_COLOURS, KIND_LABELS
 
@@ -41,103 +42,6 @@ PLACE_LABEL_CSS = (
     ".place-label:before{display:none}</style>"
 )
 
-# Place labels never overprint: after every move or zoom, labels are laid out by
-# rank (LABEL_RANK, carried in the class name) and any that would overlap a label
-# already shown is hidden. Tooltips (hover) are drawn above the legend.
-LABEL_JS = """
-(function () {
-  function rankOf(el) {
-    var m = /place-rank-(\\d+)/.exec(el.className);
-    return m ? +m[1] : 0;
-  }
-  function layout() {
-    var labels = Array.prototype.slice.call(
-      document.querySelectorAll('.leaflet-tooltip.place-label'));
-    labels.forEach(function (el) { el.style.visibility = ''; });
-    labels.sort(function (a, b) { return rankOf(b) - rankOf(a); });
-    var shown = [];
-    labels.forEach(function (el) {
-      var r = el.getBoundingClientRect();
-      var hit = shown.some(function (s) {
-        return r.left < s.right && r.right > s.left &&
-               r.top < s.bottom && r.bottom > s.top;
-      });
-      if (hit) { el.style.visibility = 'hidden'; } else { shown.push(r); }
-    });
-  }
-  function attach() {
-    if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
-    window.map.on('zoomend moveend layeradd', function () { setTimeout(layout, 0); });
-    setTimeout(layout, 0);
-  }
-  attach();
-})();
-"""
-# Keyboard: each event marker is a labelled button (Tab to it, Enter or Space
-# selects it, as a click does); every other shape is left out of the tab order.
-# A popup opened by a click stays open when the app redraws the event layers.
-KEYS_JS = """
-(function () {
-  function text(html) {
-    var t = document.createElement('textarea');
-    t.innerHTML = html || '';
-    return t.value;
-  }
-  function label(layer) {
-    var el = layer._path;
-    if (!el || el.dataset.keyed) { return; }
-    el.dataset.keyed = '1';
-    var p = layer.feature && layer.feature.properties;
-    if (p && typeof p.id === 'string' && p.kind && p.title_html) {
-      el.setAttribute('tabindex', '0');
-      el.setAttribute('role', 'button');
-      el.setAttribute('aria-label', text(p.date_text) + ': ' + text(p.title_html));
-      el.addEventListener('keydown', function (e) {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
-          layer.fire('click', {latlng: at, originalEvent: e}, true);
-        }
-      });
-    } else {
-      el.setAttribute('tabindex', '-1');
-      el.setAttribute('aria-hidden', 'true');
-    }
-  }
-  // The app answers a click by redrawing the event layers (the selection
-  // changes); the popup the click opened is opened again on the new layer.
-  var popup = {id: null, until: 0};
-  function reopen(layer) {
-    var p = layer.feature && layer.feature.properties;
-    if (!p || !p.kind || p.id !== popup.id || Date.now() >= popup.until) { return; }
-    var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
-    Object.keys(layer._eventParents || {}).forEach(function (k) {
-      var group = layer._eventParents[k];  // the GeoJSON layer holding the popup
-      if (group.getPopup && group.getPopup() && Date.now() < popup.until) {
-        popup.until = 0;
-        group._openPopup({layer: layer, target: layer, latlng: at});
-      }
-    });
-  }
-  function attach() {
-    if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
-    window.map.on('layeradd', function (e) {
-      setTimeout(function () { label(e.layer); reopen(e.layer); }, 0);
-    });
-    window.map.on('popupopen', function (e) {
-      var src = e.popup._source, p = src && src.feature && src.feature.properties;
-      popup.id = p && p.kind ? p.id : null;
-      popup.until = 0;
-    });
-    window.map.on('popupclose', function () { popup.until = Date.now() + 3000; });
-    document.addEventListener('click', function (e) {
-      if (e.target.closest('.leaflet-popup-close-button')) { popup.id = null; }
-    }, true);
-    window.map.eachLayer(label);
-  }
-  attach();
-})();
-"""
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}
 CENTER = (45.2, 81.6)
 ZOOM = 6
