@@ -180,8 +180,16 @@ document.addEventListener('DOMContentLoaded', function () {
   $('tour-next').onclick = function () { show(current + 1, true); };
   $('tour-last').onclick = function () { show(steps.length - 1, true); };
   $('tour-name').textContent = data.title;
-  var asked = /step=(\\d+)/.exec(location.hash);
-  show(asked ? parseInt(asked[1], 10) - 1 : 0, false);
+  var asked = function () {
+    var m = /step=(\\d+)/.exec(location.hash);
+    return m ? parseInt(m[1], 10) - 1 : 0;
+  };
+  show(asked(), false);
+  // a link or an edited address (#step=5) moves the open file to that step
+  window.addEventListener('hashchange', function () {
+    var next = asked();
+    if (next !== current) { show(next, true); }
+  });
   window.yitaTour = {map: map, show: show,
                      step: function () { return current + 1; }};
 });

@@ -156,6 +156,11 @@ def test_exported_file_presents_the_tour_offline(page, page_log, tmp_path, tour_
     page.keyboard.press("Home")
     wait_until(lambda: counter.inner_text() == f"Step 1 of {n}", "Home")
     assert page.evaluate("() => location.hash") == "#step=1"
+    # the open file follows an edited address (hashchange), with no reload
+    page.evaluate("() => { window.notReloaded = true; location.hash = '#step=5'; }")
+    wait_until(lambda: counter.inner_text() == f"Step 5 of {n}", "#step=5")
+    assert page.locator("#tour-title").inner_text() == tour_steps[4][1]
+    assert page.evaluate("() => window.notReloaded") is True
     # nothing but the file itself (and data: URIs inside it) was ever requested
     assert [u for u in page_log.requests if not u.startswith(("file:", "data:"))] == []
     assert page_log.console_errors() == [] and page_log.dialogs == []
