@@ -10,30 +10,18 @@ when the whole file has been handled.
 
 from __future__ import annotations
 
-import csv
-from io import StringIO
-
 import streamlit as st
 
 from app_pages import nav
 from app_pages.loaded import current, load, with_user_data
-from mapapp import cells, export, importer, io, userdata
+from mapapp import export, importer, io, userdata
 from mapapp.detail import count, md_escape
 from mapapp.errors import DataError
+from mapapp.model import EVENT_KINDS
 
 LIMIT_MB = io.MAX_BYTES // (1024 * 1024)
+KIND_LIST = ", ".join(f"`{k}`" for k in EVENT_KINDS)
 BESIDE, INSTEAD = "Beside the bundled events", "Instead of the bundled events"
-
-
-def _report_csv(problems: tuple) -> str:
-    """Return the rejected rows as CSV text (cells neutralised for spreadsheets)."""
-    out = StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["file", "line", "record", "field", "problem"])
-    for p in problems:
-        row = (p.file, p.line or "", p.record or "", p.field or "", p.message)
-        writer.writerow([cells.neutralise(str(v)) for v in row])
-    return out.getvalue()
 
 
 def _bundled_csv() -> str:
@@ -51,7 +39,7 @@ smallest CSV has this header:
 
 `{",".join(importer.HEADER)}`
 
-- `kind`: one of the record kinds (`crossing`, `policy`, `unrest`, …); `when`: an
+- `kind`: one of {KIND_LIST}; `when`: an
   EDTF date such as `1962-04-22`, `1962-05~` or `1962-04-10/1962-04-20`.
 - `place`: a gazetteer id or any name of a place in any script (`Кульджа`,
   `Yining`, `伊宁`), several separated by `|`, each with an optional role
@@ -152,7 +140,9 @@ def _report(user: userdata.UserData) -> None:
         )
         st.download_button(
             "Download this report (CSV)",
-            lambda: _report_csv(user.rejected),  # built on click, not every rerun
+            lambda: userdata.report_csv(
+                user.rejected
+            ),  # built on click, not every rerun
             f"{user.label}-problems.csv",
             "text/csv",
             on_click="ignore",

@@ -29,6 +29,7 @@ from mapapp import (
     templating,
     tour,
     tourhtml,
+    userdata,
     validate,
     write,
 )
@@ -255,6 +256,19 @@ def _edtf_bound(
     metavar="ID",
     help="html only: the tour to present (default: default).",
 )
+@click.option(
+    "--skip-bad",
+    is_flag=True,
+    help="Keep the good rows of CSV/GeoJSON --events files, as the app does, and "
+    "report the rows left out (default: write nothing if any row is bad).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --skip-bad: also write the rows left out as CSV (file, line, record, "
+    "field, problem).",
+)
 @progress_option
 def export_cmd(
     fmt: str,
@@ -265,6 +279,8 @@ def export_cmd(
     out: str,
     base_uri: str,
     tour_id: str | None,
+    skip_bad: bool,
+    report_path: Path | None,
     progress: bool | None,
 ) -> None:
     """Export events as GeoJSON, CSV or GeoPackage, the gazetteer as LPF, or a tour.
@@ -272,9 +288,12 @@ def export_cmd(
     ``--format html --tour ID`` writes one self-contained HTML file presenting the
     guided tour (Leaflet, data and styles inside; it opens from disk, offline).
 
-    The data is checked first: if it has any problem, nothing is written. Files are
-    written atomically: a failed export leaves no file behind. LPF holds the whole
-    gazetteer, or with --from/--to/--kind the places the selected events name.
+    The data is checked first: if it has any problem, nothing is written, unless
+    ``--skip-bad``: then the bad rows of CSV/GeoJSON event files are left out and
+    reported (``--report FILE`` writes them as CSV), as the app's data page does.
+    Files are written atomically: a failed export leaves no file behind. LPF holds
+    the whole gazetteer, or with --from/--to/--kind the places the selected events
+    name.
     """
     if out == "-" and fmt == "gpkg":
         raise click.UsageError("a GeoPackage cannot go to standard output; use -o FILE")
@@ -287,6 +306,8 @@ def export_cmd(
             "--from, --to and --kind do not apply to --format html: a tour names "
             "its events"
         )
+    if report_path is not None and not skip_bad:
+        raise click.UsageError("--report applies with --skip-bad only")
     if start and end and start > end:
         raise click.UsageError(
             f"--to ends before --from starts (got from {start}, to {end}; expected "
@@ -306,7 +327,10 @@ def export_cmd(
     say = Progress(progress)
     try:
         with cancellable():
-            data, located, frontier = _checked(event_files, say)
+            if skip_bad:
+                data, located, frontier = _skipping_bad(event_files, report_path, say)
+            else:
+                data, located, frontier = _checked(event_files, say)
             ids = select(data, Selection(start=start, end=end, kinds=kinds))
             metadata = meta.metadata({**filters, "events_selected": len(ids)})
             table = export.event_table(data, located, ids)
@@ -345,6 +369,46 @@ def export_cmd(
             else f"{len(ids)} events selected"
         )
         click.echo(f"wrote {out} ({fmt}; {what})", err=True)
+
+
+def _skipping_bad(
+    event_files: tuple[Path, ...], report_path: Path | None, say: Progress
+) -> tuple[Dataset, geocode.GeocodeResult, geocode.Frontier]:
+    """Check the data, keeping the good rows of imported files (the app's rule).
+
+    YAML records and the bundled data stay strict; each CSV/GeoJSON event file goes
+    through :func:`mapapp.userdata.combine`, as an upload on the data page does, and
+    its rejected rows are printed (and written to ``report_path``).
+    """
+    imports = [p for p in event_files if p.is_file() and load.classify(p) == "imports"]
+    others = tuple(p for p in event_files if p not in imports)
+    data, located, frontier = _checked(others, say)
+    replace = not any(load.classify(p) == "events" or p.is_dir() for p in others)
+    rejected: list[Problem] = []
+    for n, path in enumerate(imports):
+        label = io.label_of(path, io.data_root())
+        user = userdata.combine(
+            io.read_bytes(path, label),
+            label,
+            data,
+            frontier,
+            replace=replace and n == 0,
+            progress=lambda _fraction, message: say(message),
+        )
+        data, located = user.data, user.located
+        rejected += user.rejected
+        left_out = len({p.line for p in user.rejected})
+        click.echo(
+            f"{label}: {user.rows:,} rows read, {len(user.accepted):,} kept, "
+            f"{left_out:,} left out",
+            err=True,
+        )
+    for problem in rejected:
+        click.echo(str(problem), err=True)
+    if report_path is not None:
+        write.write_atomic(report_path, userdata.report_csv(rejected))
+        click.echo(f"wrote {report_path} ({len(rejected)} problem(s))", err=True)
+    return data, located, frontier
 
 
 def _read_checked(

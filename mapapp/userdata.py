@@ -8,13 +8,15 @@ always consistent and every row not mapped is reported with its reason.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from io import StringIO
 
 import pandas as pd
 
-from mapapp import geocode, importer, validate
+from mapapp import cells, geocode, importer, validate
 from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 
@@ -144,6 +146,20 @@ def combine(
         replace=replace,
         digest=hashlib.sha256(raw).hexdigest()[:16] + ("-instead" if replace else ""),
     )
+
+
+def report_csv(problems: tuple[Problem, ...] | list[Problem]) -> str:
+    """Return the rejected rows as CSV text: file, line, record, field, problem.
+
+    Cells are neutralised for spreadsheets (:func:`mapapp.cells.neutralise`).
+    """
+    out = StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", "line", "record", "field", "problem"])
+    for p in problems:
+        row = (p.file, p.line or "", p.record or "", p.field or "", p.message)
+        writer.writerow([cells.neutralise(str(v)) for v in row])
+    return out.getvalue()
 
 
 def report_frame(problems: tuple[Problem, ...] | list[Problem]) -> pd.DataFrame:

@@ -121,3 +121,40 @@ def test_ctrl_c_leaves_nothing_behind(tmp_path, monkeypatch):
     assert result.exit_code == 130
     assert result.stderr.strip().endswith("cancelled: nothing was written")
     assert list(tmp_path.iterdir()) == []
+
+
+MIXED = Path(__file__).parent / "data" / "import" / "mixed.csv"
+
+
+def test_skip_bad_keeps_the_rows_the_app_keeps_and_reports_the_others(tmp_path):
+    from mapapp import geocode, load, userdata
+
+    out, report = tmp_path / "mine.geojson", tmp_path / "left-out.csv"
+    args = ["export", "--format", "geojson", "--events", str(MIXED), "-o", str(out)]
+    strict = CliRunner().invoke(cli, args)
+    assert strict.exit_code == 1 and not out.exists()  # without the flag: strict
+    result = CliRunner().invoke(cli, [*args, "--skip-bad", "--report", str(report)])
+    assert result.exit_code == 0, result.output
+    # the data page's rule, on the same bytes: the same rows kept and left out
+    bundled = load.load_checked()
+    label = "tests/data/import/mixed.csv"
+    app = userdata.combine(
+        MIXED.read_bytes(), label, bundled.data, bundled.frontier, replace=True
+    )
+    written = [f["properties"]["id"] for f in json.loads(out.read_text())["features"]]
+    assert sorted(written) == sorted(app.accepted) and written
+    assert report.read_text() == userdata.report_csv(app.rejected)
+    left_out = len({p.line for p in app.rejected})
+    assert f"{app.rows:,} rows read, {len(app.accepted):,} kept" in result.stderr
+    assert f"{left_out:,} left out" in result.stderr
+    for problem in app.rejected:
+        assert str(problem) in result.stderr
+    assert isinstance(bundled.frontier, geocode.Frontier)
+
+
+def test_report_needs_skip_bad(tmp_path):
+    result = CliRunner().invoke(
+        cli,
+        ["export", "--format", "csv", "--report", str(tmp_path / "r.csv"), "-o", "-"],
+    )
+    assert result.exit_code == 2 and "--skip-bad" in result.output
