@@ -28,7 +28,7 @@ def _bundled_csv() -> str:
     """Return the bundled events in the export's CSV, which imports as it is."""
     bundled = load()
     ids = [ev.id for ev in bundled.data.events]
-    return export.csv_text(export.event_table(bundled.data, bundled.located, ids))
+    return export.build("csv", bundled.data, bundled.located, ids, {})
 
 
 def _formats() -> None:

@@ -21,12 +21,10 @@ from mapapp import (
     detail,
     eventlayers,
     export,
-    gpkg,
     mapview,
     meta,
     timeline,
     urlstate,
-    write,
 )
 from mapapp.detail import count, md_escape
 from mapapp.model import EVENT_KINDS, GRADE_MEANING, GRADES
@@ -562,28 +560,13 @@ def _downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
         "events": _data_name(loaded),
         "events_selected": len(ids),
     }
-    data, located = loaded.data, loaded.located
     chosen = list(ids)
+    frame = export.Frame(loaded.layers.border, loaded.layers.zones)
 
-    def table():
-        return export.event_table(data, located, chosen)
-
-    def geojson() -> str:
-        return export.geojson_text(table(), meta.metadata(filters))
-
-    def csv() -> str:
-        return export.csv_text(table())
-
-    def geopackage() -> bytes:
-        layers = gpkg.layers(
-            table(),
-            data,
-            located.places,
-            loaded.layers.border,
-            loaded.layers.zones,
-            meta.metadata(filters),
+    def build(fmt: str):
+        return lambda: export.build(
+            fmt, loaded.data, loaded.located, chosen, meta.metadata(filters), frame
         )
-        return write.gpkg_bytes(layers)
 
     st.caption(
         f"Download the {len(ids)} events shown, with every claim and citation "
@@ -592,18 +575,23 @@ def _downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     c1, c2, c3 = st.columns(3)
     c1.download_button(
         "GeoJSON",
-        geojson,
+        build("geojson"),
         "yita-1962-events.geojson",
         "application/geo+json",
         on_click="ignore",
         key="dl-geojson",
     )
     c2.download_button(
-        "CSV", csv, "yita-1962-events.csv", "text/csv", on_click="ignore", key="dl-csv"
+        "CSV",
+        build("csv"),
+        "yita-1962-events.csv",
+        "text/csv",
+        on_click="ignore",
+        key="dl-csv",
     )
     c3.download_button(
         "GeoPackage",
-        geopackage,
+        build("gpkg"),
         "yita-1962-events.gpkg",
         "application/geopackage+sqlite3",
         on_click="ignore",

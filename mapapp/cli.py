@@ -13,14 +13,11 @@ from datetime import date
 from pathlib import Path
 
 import click
-import geopandas as gpd
 
 from mapapp import (
-    cells,
     eventlayers,
     export,
     geocode,
-    gpkg,
     io,
     load,
     lpf,
@@ -35,8 +32,8 @@ from mapapp import (
 )
 from mapapp.dataset import Dataset
 from mapapp.dates import parse_edtf
-from mapapp.errors import EDTFError, MapAppError, Problem
-from mapapp.layers import read_base_layers
+from mapapp.errors import EDTFError, MapAppError
+from mapapp.layers import read_base_layers, read_zones
 from mapapp.model import EVENT_KINDS
 from mapapp.schema import schemas
 from mapapp.select import Selection, select
@@ -104,7 +101,8 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool, progress: bool | None) 
     say = Progress(progress)
     try:
         with cancellable():
-            data, problems, located, _ = _read_checked(paths, say)
+            checked = _read_checked(paths, say)
+            data, problems, located = checked.data, checked.problems, checked.located
         tour_paths = _tour_paths(paths)
         tours, found = load.read_tours(tour_paths if paths else None)
         problems += found + tour.check(tours, data)
@@ -333,29 +331,27 @@ def export_cmd(
                 data, located, frontier = _checked(event_files, say)
             ids = select(data, Selection(start=start, end=end, kinds=kinds))
             metadata = meta.metadata({**filters, "events_selected": len(ids)})
-            table = export.event_table(data, located, ids)
             say(f"writing {out} ({len(ids):,} events)…")
             if fmt == "html":
-                text = _tour_text(tour_id or "default", data, located, frontier)
-                if out == "-":
-                    click.echo(text, nl=False)
-                else:
-                    write.write_atomic(Path(out), text)
-            elif fmt == "gpkg":
-                zones = io.read_layer(
-                    io.data_root() / "geodata" / "uncertain_zones.geojson"
-                )
-                layers = gpkg.layers(
-                    table, data, located.places, frontier.border, zones, metadata
-                )
-                write.write_gpkg(Path(out), layers)
-            elif out == "-":
-                click.echo(
-                    _text(fmt, data, table, metadata, base_uri, filters), nl=False
+                result: str | bytes = _tour_text(
+                    tour_id or "default", data, located, frontier
                 )
             else:
-                text = _text(fmt, data, table, metadata, base_uri, filters)
-                write.write_atomic(Path(out), text)
+                zones = read_zones()
+                result = export.build(
+                    fmt,
+                    data,
+                    located,
+                    ids,
+                    metadata,
+                    export.Frame(frontier.border, zones),
+                    base_uri,
+                    filtered=bool(start or end or kinds),
+                )
+            if out == "-":
+                click.echo(result, nl=False)
+            else:
+                write.write_atomic(Path(out), result)
     except MapAppError as exc:  # the one place the CLI turns errors into messages
         raise click.ClickException(str(exc)) from None
     except OSError as exc:  # write_atomic and write_gpkg leave nothing behind
@@ -384,56 +380,44 @@ def _skipping_bad(
     others = tuple(p for p in event_files if p not in imports)
     data, located, frontier = _checked(others, say)
     replace = not any(load.classify(p) == "events" or p.is_dir() for p in others)
-    rejected: list[Problem] = []
-    for n, path in enumerate(imports):
-        label = io.label_of(path, io.data_root())
-        user = userdata.combine(
-            io.read_bytes(path, label),
-            label,
-            data,
-            frontier,
-            replace=replace and n == 0,
-            progress=lambda _fraction, message: say(message),
-        )
-        data, located = user.data, user.located
-        rejected += user.rejected
-        left_out = len({p.line for p in user.rejected})
-        click.echo(
-            f"{label}: {user.rows:,} rows read, {len(user.accepted):,} kept, "
-            f"{left_out:,} left out",
-            err=True,
-        )
-    for problem in rejected:
-        click.echo(str(problem), err=True)
+    labels = [io.label_of(p, io.data_root()) for p in imports]
+    uploads = [
+        (io.read_bytes(p, lb), lb) for p, lb in zip(imports, labels, strict=True)
+    ]
+    users = userdata.combine_all(
+        uploads, data, frontier, replace, lambda _done, message: say(message)
+    )
+    rejected = [p for user in users for p in user.rejected]
+    for line in [f"{u.label}: {u.summary()}" for u in users] + rejected:
+        click.echo(str(line), err=True)
+    if users:
+        data, located = users[-1].data, users[-1].located
     if report_path is not None:
         write.write_atomic(report_path, userdata.report_csv(rejected))
         click.echo(f"wrote {report_path} ({len(rejected)} problem(s))", err=True)
     return data, located, frontier
 
 
-def _read_checked(
-    paths: tuple[Path, ...], say: Progress
-) -> tuple[Dataset, list[Problem], geocode.GeocodeResult, geocode.Frontier]:
+def _read_checked(paths: tuple[Path, ...], say: Progress) -> load.Checked:
     """Read, check and geocode the data; return it with every problem found."""
     checked = load.load_checked(paths, progress=say)
-    # the records live until the command ends: later collections need not walk them
-    gc.freeze()
-    return checked.data, checked.problems, checked.located, checked.frontier
+    gc.freeze()  # kept until the command ends: later collections need not walk it
+    return checked
 
 
 def _checked(
     event_files: tuple[Path, ...], say: Progress
 ) -> tuple[Dataset, geocode.GeocodeResult, geocode.Frontier]:
     """Read, check and geocode the data; print every problem and stop if any."""
-    data, problems, located, frontier = _read_checked(event_files, say)
-    if problems:
-        for problem in problems:
-            click.echo(str(problem), err=True)
+    checked = _read_checked(event_files, say)
+    for problem in checked.problems:
+        click.echo(str(problem), err=True)
+    if checked.problems:
         raise click.ClickException(
-            f"{len(problems)} problem(s) in the data; nothing was exported "
+            f"{len(checked.problems)} problem(s) in the data; nothing was exported "
             f"(`mapapp validate` lists them too)"
         )
-    return data, located, frontier
+    return checked.data, checked.located, checked.frontier
 
 
 def _tour_text(
@@ -463,26 +447,3 @@ def _tour_text(
         eventlayers.event_features(events),
         mapview.base_geojson(layers),
     )
-
-
-def _text(
-    fmt: str,
-    data: Dataset,
-    table: gpd.GeoDataFrame,
-    metadata: dict[str, object],
-    base_uri: str,
-    filters: dict[str, object],
-) -> str:
-    """Return the text of a text export format."""
-    if fmt == "geojson":
-        return export.geojson_text(table, metadata)
-    if fmt == "csv":
-        return export.csv_text(table)
-    filtered = bool(filters["from"] or filters["to"] or filters["kinds"])
-    used = {pid for text in table["place_ids"] for pid in text.split("|") if pid}
-    places = [
-        p
-        for p in data.places.values()
-        if not cells.is_adhoc(p) and (not filtered or p.id in used)
-    ]
-    return lpf.text(lpf.collection(places, metadata, base_uri))

@@ -32,6 +32,7 @@ import csv
 import io as _io
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -41,7 +42,7 @@ import pandas as pd
 import shapely
 from pydantic import BaseModel
 
-from mapapp import cells, geojson
+from mapapp import cells, geojson, gpkg, lpf, write
 from mapapp.cells import (
     BOOLEAN,
     COLUMNS,
@@ -278,3 +279,72 @@ def geojson_text(table: gpd.GeoDataFrame, metadata: Mapping[str, Any]) -> str:
     return geojson.feature_collection(
         table, COLUMNS, foreign={"metadata": metadata}, raw=NESTED
     )
+
+
+FORMATS = ("geojson", "csv", "gpkg", "lpf")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a GeoPackage carries besides the events: the 1962 line and its zones."""
+
+    border: gpd.GeoDataFrame
+    zones: gpd.GeoDataFrame
+
+
+def build(
+    fmt: str,
+    data: Dataset,
+    located: GeocodeResult,
+    ids: Sequence[str],
+    metadata: Mapping[str, Any],
+    frame: Frame | None = None,
+    base_uri: str = lpf.BASE_URI,
+    filtered: bool = False,
+) -> str | bytes:
+    """Return one export of the chosen events: the app's downloads and the CLI's.
+
+    Parameters
+    ----------
+    fmt : str
+        One of :data:`FORMATS`: GeoJSON, CSV and LPF are text, GeoPackage bytes.
+    data, located : Dataset, GeocodeResult
+        The checked and geocoded records.
+    ids : sequence of str
+        The events to export, in order.
+    metadata : mapping
+        From :func:`mapapp.meta.metadata` (filters and provenance).
+    frame : Frame, optional
+        The border and zones (needed for ``gpkg``).
+    base_uri : str
+        LPF only: the base of the places' URIs.
+    filtered : bool
+        LPF only: hold just the places the chosen events name (else the whole
+        gazetteer but ad-hoc points).
+
+    Raises
+    ------
+    ExportError
+        For an unknown format, or when a layer cannot be written.
+    """
+    table = event_table(data, located, ids)
+    if fmt == "geojson":
+        return geojson_text(table, metadata)
+    if fmt == "csv":
+        return csv_text(table)
+    if fmt == "gpkg":
+        if frame is None:
+            raise ExportError("a GeoPackage needs the border and the zones")
+        layers = gpkg.layers(
+            table, data, located.places, frame.border, frame.zones, metadata
+        )
+        return write.gpkg_bytes(layers)
+    if fmt == "lpf":
+        used = {pid for text in table["place_ids"] for pid in text.split("|") if pid}
+        places = [
+            p
+            for p in data.places.values()
+            if not is_adhoc(p) and (not filtered or p.id in used)
+        ]
+        return lpf.text(lpf.collection(places, metadata, base_uri))
+    raise ExportError(f"unknown format (got {fmt!r}; expected one of {FORMATS})")

@@ -42,7 +42,13 @@ def read_base_layers(
     return BaseLayers(
         basemap=read_layer(root / "geodata" / "basemap.geojson", root),
         border=border,
-        zones=read_layer(root / "geodata" / "uncertain_zones.geojson", root),
+        zones=read_zones(root),
         territory=territory,
         places=places,
     )
+
+
+def read_zones(root: Path | None = None) -> gpd.GeoDataFrame:
+    """Read the zones where the 1962 line is not known (``geodata/``)."""
+    root = root or data_root()
+    return read_layer(root / "geodata" / "uncertain_zones.geojson", root)

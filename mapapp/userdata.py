@@ -56,6 +56,14 @@ class UserData:
     replace: bool
     digest: str
 
+    def summary(self) -> str:
+        """Say how many rows were read, kept and left out."""
+        left_out = len({p.line for p in self.rejected})
+        return (
+            f"{self.rows:,} rows read, {len(self.accepted):,} kept, "
+            f"{left_out:,} left out"
+        )
+
 
 def _quiet(fraction: float, message: str) -> None:
     """Report no progress."""
@@ -146,6 +154,26 @@ def combine(
         replace=replace,
         digest=hashlib.sha256(raw).hexdigest()[:16] + ("-instead" if replace else ""),
     )
+
+
+def combine_all(
+    uploads: list[tuple[bytes, str]],
+    base: Dataset,
+    frontier: geocode.Frontier,
+    replace: bool = False,
+    progress: Progress = _quiet,
+) -> list[UserData]:
+    """Combine several files in turn with :func:`combine`; return each result.
+
+    The first file's events go beside or instead of ``base``'s (``replace``); each
+    further file goes beside what came before. The last result holds them all.
+    """
+    out: list[UserData] = []
+    for n, (raw, label) in enumerate(uploads):
+        user = combine(raw, label, base, frontier, replace and n == 0, progress)
+        out.append(user)
+        base = user.data
+    return out
 
 
 def report_csv(problems: tuple[Problem, ...] | list[Problem]) -> str:

@@ -624,3 +624,29 @@ def test_geojson_of_a_polygon_frame_with_foreign_members():
     assert doc["features"][0]["properties"] == {"n": 3, "flag": True}
     assert doc["features"][1]["properties"] == {"n": None, "flag": False}
     assert doc["bbox"] == [0.0, 0.0, 1.0, 1.0]
+
+
+def test_build_is_the_one_export_of_the_app_and_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from mapapp.cli import cli
+    from mapapp.errors import ExportError
+
+    checked = load.load_checked()
+    ids = [ev.id for ev in checked.data.events][:5]
+    for fmt in ("geojson", "csv"):
+        out = tmp_path / f"x.{fmt}"
+        result = CliRunner().invoke(cli, ["export", "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        all_ids = [ev.id for ev in checked.data.events]
+        # the CLI's file is build()'s text, but for the metadata's timestamps
+        built = export.build(fmt, checked.data, checked.located, all_ids, {})
+        assert isinstance(built, str)
+        if fmt == "csv":
+            assert out.read_bytes().decode() == built
+    text = export.build("csv", checked.data, checked.located, ids, {})
+    assert len(text.strip().splitlines()) == 1 + len(ids)
+    with pytest.raises(ExportError, match="unknown format"):
+        export.build("shp", checked.data, checked.located, ids, {})
+    with pytest.raises(ExportError, match="border"):
+        export.build("gpkg", checked.data, checked.located, ids, {})
