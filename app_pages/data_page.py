@@ -140,14 +140,20 @@ def _report(user: userdata.UserData) -> None:
         )
         st.download_button(
             "Download this report (CSV)",
-            lambda: userdata.report_csv(
-                user.rejected
-            ),  # built on click, not every rerun
+            lambda: userdata.report_csv(user.rejected),  # built on click
             f"{user.label}-problems.csv",
             "text/csv",
             on_click="ignore",
             key="dl-report",
         )
+    if user.matches:
+        st.markdown(
+            "**Citations in words** (a citation names a catalogued source when "
+            "exactly one fits its title, archive reference, author and year, or day "
+            "and a title word; otherwise it stays an uncatalogued citation):"
+        )
+        for m in user.matches:
+            st.markdown("- " + md_escape(m.describe()))
 
 
 def render() -> None:

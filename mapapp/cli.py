@@ -388,7 +388,8 @@ def _skipping_bad(
         uploads, data, frontier, replace, lambda _done, message: say(message)
     )
     rejected = [p for user in users for p in user.rejected]
-    for line in [f"{u.label}: {u.summary()}" for u in users] + rejected:
+    said = [f"{u.label}: {x}" for u in users for x in u.report_lines()]
+    for line in said + rejected:
         click.echo(str(line), err=True)
     if users:
         data, located = users[-1].data, users[-1].located

@@ -104,7 +104,11 @@ def import_events(
         rows, problems = (geojson_rows if geojson else csv_rows)(text, label)
         result = RowChecker(label, base, territory).run(rows, progress)
     return ImportResult(
-        result.events, result.sources, result.places, [*problems, *result.problems]
+        result.events,
+        result.sources,
+        result.places,
+        [*problems, *result.problems],
+        sorted(set(result.matches), key=lambda m: m.text),  # in any path's order
     )
 
 

@@ -8,7 +8,6 @@ has; nothing stops at the first.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 from collections.abc import Callable, Iterable, Mapping
@@ -18,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 from pydantic import ValidationError
 
-from mapapp import cells
+from mapapp import cells, citations
 from mapapp.adhoc import adhoc_id, check_point, degrees, make_places, study_box
 from mapapp.dataset import Dataset
 from mapapp.errors import Problem
@@ -50,6 +49,7 @@ class ImportResult:
     sources: list[LocatedRecord] = field(default_factory=list)
     places: list[LocatedRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    matches: list[citations.Match] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +114,7 @@ class RowChecker:
         # its own: its memo of names is this file's (the base outlives the file)
         self.gazetteer = Gazetteer(base.places.values())
         self.sources: dict[str, Source] = dict(base.sources)
+        self.catalogued = citations.catalogued(base.sources, cells.is_free_text)
         self.seen: dict[str, int | None] = {}
         self.result = ImportResult()
         self.points: list[tuple[str, int | None, float, float]] = []
@@ -503,7 +504,7 @@ class RowChecker:
         for i, cite in enumerate(nested):
             sid = cite.get("source") if isinstance(cite, dict) else None
             if isinstance(sid, str) and sid not in known:
-                bad(f"sources[{i}].source", _unknown_source(sid, known))
+                bad(f"sources[{i}].source", citations.unknown_source(sid, known))
         return nested
 
     def _cite(self, text: str) -> tuple[list[str], list[Source], list[str]]:
@@ -525,8 +526,12 @@ class RowChecker:
         if token in self.sources:
             return token, None, None
         if cells.looks_like_id(token):
-            return token, None, _unknown_source(token, self.sources)
-        source = _free_text_source(token)
+            return token, None, citations.unknown_source(token, self.sources)
+        found = citations.match(token, self.catalogued)
+        self.result.matches.append(found)  # once per distinct token (memoised)
+        if found.source is not None:
+            return found.source, None, None
+        source = citations.uncatalogued(token)
         return source.id, source, None
 
     def _claims(
@@ -547,7 +552,7 @@ class RowChecker:
             for i, claim in enumerate(nested):
                 sid = claim.get("source") if isinstance(claim, dict) else None
                 if isinstance(sid, str) and sid not in known:
-                    bad(f"claims[{i}].source", _unknown_source(sid, known))
+                    bad(f"claims[{i}].source", citations.unknown_source(sid, known))
             return nested
         if not people and not claimant:
             return []
@@ -646,27 +651,6 @@ def _value(value: Any) -> Any:
     if isinstance(value, str) and not value.strip(" \t\n\r\x0b\x0c"):
         return None
     return value
-
-
-def _free_text_source(text: str) -> Source:
-    words = " ".join(text.split())
-    return Source(
-        id=cells.free_text_id(words),
-        title=words,
-        kind="popular",
-        grade="D",
-        summary="A citation given in words in an imported file; not catalogued, so "
-        "graded D (unverified) until it is.",
-    )
-
-
-def _unknown_source(source_id: str, known: Mapping[str, Source]) -> str:
-    close = difflib.get_close_matches(source_id, list(known), n=3)
-    hint = f"; closest: {', '.join(close)}" if close else ""
-    return (
-        f"unknown source (got {source_id!r}; expected a source id or a citation in "
-        f"words{hint})"
-    )
 
 
 def _nested(value: Any, column: str, bad: Callable[[str, str], None]) -> list | None:

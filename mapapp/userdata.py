@@ -16,7 +16,7 @@ from io import StringIO
 
 import pandas as pd
 
-from mapapp import cells, geocode, importer, validate
+from mapapp import cells, citations, geocode, importer, validate
 from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 
@@ -43,6 +43,9 @@ class UserData:
         Rows (records) read from the file.
     replace : bool
         Whether the file's events replace the bundled ones.
+    matches : tuple of Match
+        Every distinct citation in words, and the catalogued source it named (if
+        exactly one fits), for the report.
     digest : str
         Names the content and the choice of replacing (equal files, equal digest).
     """
@@ -55,6 +58,11 @@ class UserData:
     rows: int
     replace: bool
     digest: str
+    matches: tuple[citations.Match, ...] = ()
+
+    def report_lines(self) -> list[str]:
+        """Return the summary, then what each citation in words was matched to."""
+        return [self.summary(), *(m.describe() for m in self.matches)]
 
     def summary(self) -> str:
         """Say how many rows were read, kept and left out."""
@@ -153,6 +161,7 @@ def combine(
         rows=rows,
         replace=replace,
         digest=hashlib.sha256(raw).hexdigest()[:16] + ("-instead" if replace else ""),
+        matches=tuple(result.matches),
     )
 
 
