@@ -328,6 +328,8 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
                 )
             )
             names = f" — also {', '.join(p.other_names)}" if p.other_names else ""
+            if p.written:
+                names = f" (written “{p.written}”, matched to this place){names}"
             vague = "" if p.precision == "exact" else f" (location {p.precision})"
             st.markdown(
                 md_escape(
@@ -337,7 +339,7 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
     if d.claims:
         st.markdown("**Figures, and who claims them**")
         for c in d.claims:
-            flag = " — popular account, unverified" if c.unverified else ""
+            flag = " — unverified" if c.unverified else ""
             st.markdown(
                 md_escape(
                     f"{c.figure} {c.quantity}: {c.scope}. Claimed by {c.claimant} "

@@ -51,7 +51,11 @@ def render() -> None:
     else:
         st.caption(
             "We do not carry this document's text; the summary above is in our words. "
-            "Follow the archive link to read it."
+            + (
+                "Follow the archive link above to read it."
+                if d.url
+                else "We have no link to it: see the citation above."
+            )
         )
     st.subheader(f"Events citing it ({len(d.citing)})", anchor=False)
     for event_id, title in d.citing:

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from mapapp.cells import is_free_text
 from mapapp.dataset import Dataset
-from mapapp.model import GRADE_MEANING
+from mapapp.errors import MapAppError
+from mapapp.model import GRADE_MEANING, Source
 
 ROLE_WORDS = {
     "origin": "from",
@@ -29,6 +31,7 @@ class PlaceLine:
     side: str | None
     distance_km: float | None
     precision: str
+    written: str | None = None  # the name as the record wrote it, when not the id
 
 
 @dataclass(frozen=True)
@@ -89,6 +92,19 @@ class SourceDetail:
     citing: tuple[tuple[str, str], ...]
 
 
+UNCATALOGUED = "uncatalogued citation (not graded): a citation in words, unverified"
+
+
+def grade_meaning(source: Source) -> str:
+    """Say what a source's grade means; a citation in words is not a popular account.
+
+    A row may cite a document in words that match no catalogued source
+    (:mod:`mapapp.citations`); it is kept, with grade D so that what rests on it is
+    shown as unverified, but it is named for what it is.
+    """
+    return UNCATALOGUED if is_free_text(source) else GRADE_MEANING[source.grade]
+
+
 def event_detail(
     data: Dataset, event_id: str, places: pd.DataFrame | None = None
 ) -> EventDetail:
@@ -110,8 +126,11 @@ def event_detail(
     place_lines = []
     for ref in ev.places:
         place = data.places.get(ref.place)
-        if place is None:
-            continue
+        if place is None:  # an imported row names its place in words: resolve them
+            try:
+                place = data.gazetteer.lookup(ref.place)
+            except MapAppError:
+                continue
         row = (
             places.loc[place.id]
             if places is not None and place.id in places.index
@@ -126,6 +145,7 @@ def event_detail(
                 side=None if row is None or pd.isna(row["side"]) else str(row["side"]),
                 distance_km=None if row is None else float(row["distance_km"]),
                 precision=place.precision,
+                written=None if ref.place == place.id else ref.place,
             )
         )
     claims = []
@@ -154,7 +174,7 @@ def event_detail(
                 source=source.id,
                 citation=source.citation(),
                 grade=source.grade,
-                grade_meaning=GRADE_MEANING[source.grade],
+                grade_meaning=grade_meaning(source),
                 locator=cite.locator,
                 quote=cite.quote,
                 note=cite.note,
@@ -191,7 +211,7 @@ def source_detail(data: Dataset, source_id: str) -> SourceDetail:
         ("Recipient", src.recipient),
         ("Date", src.date.human() if src.date else None),
         ("Kind", src.kind),
-        ("Reliability", f"{src.grade} ({GRADE_MEANING[src.grade]})"),
+        ("Reliability", f"{src.grade} ({grade_meaning(src)})"),
         ("Archive reference", src.archive_ref),
         ("Collection", src.collection),
         ("Translator", src.translator),

@@ -53,3 +53,32 @@ def test_highlight_merges_overlaps():
         ("two three four", True),
     ]
     assert highlight("abc", ["zzz"]) == [("abc", False)]
+
+
+def test_an_imported_event_shows_its_places_as_written_and_as_matched():
+    from mapapp import geocode, userdata
+    from mapapp.load import load_checked
+
+    bundled = load_checked()
+    text = (
+        "id,title,kind,when,place,summary,source\n"
+        "mine,A crossing,crossing,1962-05,origin:Кульджа|destination:urjar,x,"
+        "kraus-2019\n"
+    )
+    user = userdata.combine(text.encode(), "mine.csv", bundled.data, bundled.frontier)
+    assert user.accepted == ("mine",)
+    d = event_detail(user.data, "mine", user.located.places)
+    assert [(p.role, p.id, p.written) for p in d.places] == [
+        ("origin", "yining", "Кульджа"),
+        ("destination", "urjar", None),
+    ]
+    assert isinstance(user.located, geocode.GeocodeResult)
+
+
+def test_a_citation_in_words_is_named_uncatalogued_not_a_popular_account():
+    from mapapp import citations
+    from mapapp.detail import UNCATALOGUED, grade_meaning
+
+    made = citations.uncatalogued("An interview in Almaty, 1991")
+    assert grade_meaning(made) == UNCATALOGUED
+    assert "popular" not in grade_meaning(made)
