@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import folium
 import streamlit as st
+from branca.element import Element
 from streamlit_folium import st_folium
 
 from app_pages import nav
@@ -16,6 +19,13 @@ from mapapp.style import KIND_COLOURS
 from mapapp.tour import Slide, Tours
 
 MAP_HEIGHT = 560
+# Inside the map's frame: place labels and the legend grow with the map (vw is the
+# frame's width: a 1920 px screen gives the map about 1,030 px, labels 16.5 px).
+PROJECTOR_MAP_CSS = (
+    "<style>.place-label{font-size:clamp(12px,1.6vw,30px)!important}"
+    "#map-legend{font-size:clamp(11px,1.3vw,26px)!important;max-width:28vw!important}"
+    "</style>"
+)
 FADED = {"color": "#6b6b6b", "weight": 3, "opacity": 0.6, "fillOpacity": 0.35}
 HALO = {"color": "#000000", "weight": 14, "opacity": 0.25, "fill": False}
 
@@ -43,9 +53,11 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
   color: #222 !important; opacity: 1 !important; }
 .st-key-present-quote blockquote { border-left: 0.25em solid #7a0019 !important; }
 .st-key-present-count p { font-size: clamp(17px, 1.3vw, 28px); text-align: right; }
-.st-key-present-map iframe { height: max(420px, calc(100vh - 150px)) !important; }
-.st-key-present-text { height: max(420px, calc(100vh - 150px)) !important; }
-.st-key-present-source p { font-size: clamp(14px, 1vw, 21px); color: #333; }
+.st-key-present-map iframe { height: max(360px, calc(100vh - 140px)) !important; }
+.st-key-present-text { height: max(360px, calc(100vh - 140px)) !important; }
+.st-key-present-source p { font-size: clamp(16px, 1.25vw, 30px); color: #333; }
+.st-key-present-foot p { font-size: clamp(13px, 0.9vw, 20px); }
+[data-testid="stMainBlockContainer"] { padding-bottom: 0 !important; }
 .st-key-present-nav button p { font-size: clamp(15px, 1.05vw, 22px); }
 </style>
 """
@@ -279,12 +291,38 @@ def _groups(loaded: Loaded, slides: list[Slide], i: int) -> list[folium.FeatureG
             {"type": "FeatureCollection", "features": tips},
             style_function=lambda f: {**live, "weight": 1, "fillOpacity": 1},
         ).add_to(current)
+    _far_mark(loaded, now, live).add_to(current)
     return [faded, current]
+
+
+def _far_mark(loaded: Loaded, now: Slide, live: dict) -> folium.FeatureGroup:
+    """Mark a step that happened far from the frontier (Beijing, Moscow) by name.
+
+    The step's view takes in both the frontier and the place (``tour.slides``).
+    """
+    group = folium.FeatureGroup(name="Far away", control=False)
+    row = loaded.events.loc[now.event] if now.event in loaded.events.index else None
+    if now.on_map or row is None or not row["located"]:
+        return group
+    point = row.geometry.representative_point()
+    event = loaded.by_id[now.event]
+    place = loaded.data.places.get(event.places[0].place) if event.places else None
+    name = place.label if place else event.title
+    folium.CircleMarker(
+        (point.y, point.x), radius=11, fill=True, **{**live, "fillOpacity": 0.9}
+    ).add_child(
+        folium.Tooltip(
+            md_escape(name), permanent=True, direction="right", class_name="far-label"
+        )
+    ).add_to(group)
+    return group
 
 
 def _map(loaded: Loaded, slides: list[Slide], i: int) -> None:
     m = base_map()
+    m.get_root().header.add_child(Element(PROJECTOR_MAP_CSS))
     m.options["keyboard"] = False  # the arrow keys move through the tour instead
+    m.options["zoomSnap"] = tourhtml.ZOOM_SNAP  # the step's zoom fits the screen
     st_folium(  # no center/zoom: the step's layer group flies the map (FlyTo)
         m,
         key="present-map",
@@ -295,8 +333,28 @@ def _map(loaded: Loaded, slides: list[Slide], i: int) -> None:
     )
 
 
-def _text(slide: Slide, description: str | None) -> None:
-    """Draw the step's date, title, narration and quote, large."""
+def _foot(loaded: Loaded, tour_id: str) -> None:
+    """Draw the keys, the offline download and the way back, under the step's text.
+
+    They sit at the end of the text column (which scrolls if it must), so that the
+    page itself never scrolls on a projector.
+    """
+    with st.container(key="present-foot"):
+        st.caption(
+            "Keys: → or PageDown next, ← or PageUp previous, Home first, End last "
+            "(presentation clickers work). Faded marks are earlier steps."
+        )
+        _download(loaded, tour_id)
+        st.page_link(nav.map_page(), label="Back to the map and timeline")
+
+
+def _text(
+    slide: Slide,
+    description: str | None,
+    foot: Callable[[], None] | None = None,
+    far: bool = False,
+) -> None:
+    """Draw the step's date, title, narration and quote, large; then ``foot``."""
     with st.container(key="present-text", height=MAP_HEIGHT, border=False):
         if description:
             st.caption(md_escape(description))
@@ -318,9 +376,13 @@ def _text(slide: Slide, description: str | None) -> None:
             )
             if not slide.on_map:
                 st.caption(
-                    "Not drawn on the map: this took place far from the frontier, "
-                    "or over a whole region."
+                    "This took place far from the frontier: the map zooms out to "
+                    "show where, beside the frontier."
+                    if far
+                    else "Not drawn on the map: this took place over a whole region."
                 )
+        if foot is not None:
+            foot()
 
 
 def _download(loaded: Loaded, tour_id: str) -> None:
@@ -367,16 +429,9 @@ def render() -> None:
         _map(loaded, slides, i)
     with right:
         description = load_tours().tours[tour_id].description if i == 0 else None
-        _text(slides[i], description)
-    foot1, foot2 = st.columns([11, 9])
-    with foot1:
-        st.caption(
-            "Keys: → or PageDown next, ← or PageUp previous, Home first, End last "
-            "(presentation clickers work). Faded marks are earlier steps."
-        )
-    with foot2:
-        _download(loaded, tour_id)
-    st.page_link(nav.map_page(), label="Back to the map and timeline")
+        row = loaded.events.loc[slides[i].event]
+        far = bool(row["located"]) and bool(row["far"])
+        _text(slides[i], description, lambda: _foot(loaded, tour_id), far)
     written = {"tour": tour_id, "step": str(i + 1)}
     st.session_state._present_written = written
     st.query_params.from_dict(written)

@@ -22,6 +22,7 @@ from mapapp.model import GRADE_MEANING, Event, Origin, Record, Slug, Text
 MIN_ZOOM = 3
 MAX_ZOOM = 12
 OVERVIEW = (45.2, 81.6, 6)
+FRONTIER_BOX = (79.0, 42.5, 86.0, 47.5)  # the Ili and Tacheng sectors of the 1962 line
 """The view of a step whose event is not on the frontier map (Beijing, Moscow)."""
 FIT_ZOOMS = (5, 8)
 """The zooms a step fitted to its event's geometry may get (wide enough to orient)."""
@@ -197,8 +198,9 @@ def slides(tour: Tour, data: Dataset, events: gpd.GeoDataFrame) -> list[Slide]:
     Returns
     -------
     list of Slide
-        The view is the step's own, else fitted to the event's geometry, else
-        :data:`OVERVIEW` (for events far from the frontier or not located).
+        The view is the step's own, else fitted to the event's geometry; for an
+        event far from the frontier, fitted to it and the frontier together (the
+        map zooms out to show where it happened); else :data:`OVERVIEW`.
     """
     out = []
     for number, step in enumerate(tour.steps, start=1):
@@ -212,6 +214,9 @@ def slides(tour: Tour, data: Dataset, events: gpd.GeoDataFrame) -> list[Slide]:
             view: View = (step.view.lat, step.view.lon, step.view.zoom)
         elif on_map:
             view = fit_view(tuple(row.geometry.bounds))
+        elif row is not None and bool(row["located"]):
+            # far from the frontier (Beijing, Moscow): zoom out to show both
+            view = fit_view(_union(row.geometry.bounds, FRONTIER_BOX), zooms=(2, 6))
         else:
             view = OVERVIEW
         out.append(
@@ -238,7 +243,15 @@ def _mercator(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
-def fit_view(bounds: tuple[float, ...], size: tuple[int, int] = MAP_PX) -> View:
+def _union(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
+    return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+
+
+def fit_view(
+    bounds: tuple[float, ...],
+    size: tuple[int, int] = MAP_PX,
+    zooms: tuple[int, int] = FIT_ZOOMS,
+) -> View:
     """Return the centre and zoom that fit ``(minx, miny, maxx, maxy)`` on a map.
 
     The zoom is Leaflet's (256-pixel tiles, Web Mercator), rounded down and kept
@@ -251,11 +264,11 @@ def fit_view(bounds: tuple[float, ...], size: tuple[int, int] = MAP_PX) -> View:
     """
     minx, miny, maxx, maxy = bounds
     width, height = size
-    zooms = [float(FIT_ZOOMS[1])]
+    fits = [float(zooms[1])]
     if maxx > minx:
-        zooms.append(math.log2(width * 360 / ((maxx - minx) * 256)))
+        fits.append(math.log2(width * 360 / ((maxx - minx) * 256)))
     span = _mercator(maxy) - _mercator(miny)
     if span > 0:
-        zooms.append(math.log2(height * 2 * math.pi / (span * 256)))
-    zoom = max(FIT_ZOOMS[0], min(math.floor(min(zooms)), FIT_ZOOMS[1]))
+        fits.append(math.log2(height * 2 * math.pi / (span * 256)))
+    zoom = max(zooms[0], min(math.floor(min(fits)), zooms[1]))
     return (round((miny + maxy) / 2, 4), round((minx + maxx) / 2, 4), zoom)

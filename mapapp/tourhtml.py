@@ -23,7 +23,7 @@ from folium.template import Template
 
 from mapapp import assets, eventlayers, mapview
 from mapapp.style import KIND_COLOURS
-from mapapp.tour import Slide, Tour
+from mapapp.tour import MAP_PX, Slide, Tour
 
 CSS = """
 html, body { margin: 0; height: 100%; background: #fffdf8; color: #111;
@@ -141,8 +141,9 @@ document.addEventListener('DOMContentLoaded', function () {
       }}));
     halo.eachLayer(function (l) { l.bringToBack(); });
     var view = [s.view[0], s.view[1]];
-    if (fly) { map.flyTo(view, s.view[2], {duration: 1.2}); }
-    else { map.setView(view, s.view[2]); }
+    var zoom = (__ADAPT__)(map, s.view[2]);
+    if (fly) { map.flyTo(view, zoom, {duration: 1.2}); }
+    else { map.setView(view, zoom); }
     current = i;
     $('tour-counter').textContent = 'Step ' + (i + 1) + ' of ' + steps.length;
     $('tour-bar').style.width = (100 * (i + 1) / steps.length) + '%';
@@ -196,6 +197,22 @@ document.addEventListener('DOMContentLoaded', function () {
 """
 
 
+# A step's zoom is fitted to a map of tour.MAP_PX; a bigger screen zooms in (by
+# quarter steps, ZOOM_SNAP) so that the step's places fill the map, a smaller one
+# out. One rule for the present page (FlyTo) and the offline file (PLAYER_JS).
+ZOOM_SNAP = 0.25
+ADAPT_ZOOM_JS = (
+    "function (map, zoom) { var s = map.getSize();"
+    # in the app's frame the map's div is resized after it flies: use the frame's
+    " var w = window.frameElement ? window.innerWidth : s.x;"
+    " var h = window.frameElement ? window.innerHeight : s.y;"
+    f" var k = Math.min(w / {MAP_PX[0]}, h / {MAP_PX[1]});"
+    " if (!(k > 0)) { return zoom; }"
+    " return Math.max(map.getMinZoom(), Math.min(map.getMaxZoom(),"
+    " zoom + Math.floor(4 * Math.log2(k)) / 4)); }"
+)
+
+
 class FlyTo(MacroElement):
     """Fly the map to a view when this element's layer group is drawn.
 
@@ -215,7 +232,10 @@ class FlyTo(MacroElement):
         """
         {% macro script(this, kwargs) %}
             {{ this._parent._parent.get_name() }}.flyTo(
-                {{ this.center|tojson }}, {{ this.zoom|tojson }}, {duration: 1.2});
+                {{ this.center|tojson }},
+                ({{ this.adapt }})({{ this._parent._parent.get_name() }},
+                                   {{ this.zoom|tojson }}),
+                {duration: 1.2});
         {% endmacro %}
         """
     )
@@ -223,6 +243,7 @@ class FlyTo(MacroElement):
     def __init__(self, lat: float, lon: float, zoom: int):
         super().__init__()
         self._name = "FlyTo"
+        self.adapt = ADAPT_ZOOM_JS
         self.center = [float(lat), float(lon)]
         self.zoom = int(zoom)
 
@@ -317,6 +338,7 @@ def tour_html(
         The HTML document; it makes no network request.
     """
     m: folium.Map = mapview.base_map(base)
+    m.options["zoomSnap"] = ZOOM_SNAP
     root = m.get_root()
     root.title = html.escape(tour.title)
     root.header.add_child(_raw(f"<style>{CSS}</style>"))
@@ -325,5 +347,6 @@ def tour_html(
     root.html.add_child(
         _raw(f'<script type="application/json" id="tour-data">{data}</script>')
     )
-    root.script.add_child(_raw(PLAYER_JS.replace("__MAP__", json.dumps(m.get_name()))))
+    player = PLAYER_JS.replace("__MAP__", json.dumps(m.get_name()))
+    root.script.add_child(_raw(player.replace("__ADAPT__", ADAPT_ZOOM_JS)))
     return assets.inline_html(m)

@@ -85,8 +85,12 @@ def test_link_restores_the_step_and_the_map_view(default_steps):
     # the step's layer group flies the map there (a centre given to st_folium
     # would make it jump, and cut the flight short)
     assert args["center"] is None and args["zoom"] is None
+    # (to the step's zoom, adapted to the screen in the browser)
     flights = re.findall(
-        r"map_div\.flyTo\(\s*\[([^\]]*)\],\s*(\d+)", args["feature_group"]
+        r"map_div\.flyTo\(\s*\[([^\]]*)\],\s*\(function \(map, zoom\).*?"
+        r"\}\)\(map_div,\s*(\d+)\)",
+        args["feature_group"],
+        re.DOTALL,
     )
     assert flights == [(f"{lat},{lon}", str(zoom))]
     groups = args["feature_group"].replace('": "', '":"')

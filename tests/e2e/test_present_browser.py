@@ -165,3 +165,55 @@ def test_exported_file_presents_the_tour_offline(page, page_log, tmp_path, tour_
     assert [u for u in page_log.requests if not u.startswith(("file:", "data:"))] == []
     assert page_log.console_errors() == [] and page_log.dialogs == []
     page_log.checked = True  # assert_clean counts the file:// URL as a foreign host
+
+
+PROJECTORS = [(1280, 720), (1366, 768), (1920, 1080), (3840, 2160)]
+
+
+@pytest.mark.parametrize(("width", "height"), PROJECTORS)
+def test_a_step_fits_a_projector_and_its_labels_grow(
+    app, page, page_log, width, height
+):
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{app.url}/present?tour=default&step=6")
+    page.get_by_text("Step 6 of").wait_for(timeout=90_000)
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    frame.locator(".place-label").first.wait_for(timeout=TIMEOUT * 1000)
+    time.sleep(2)  # the map's frame is fitted to the window, then it flies
+    main = page.locator('[data-testid="stMain"]')
+    over = main.evaluate("(m) => m.scrollHeight - m.clientHeight")
+    assert over <= 1, f"the page scrolls by {over} px at {width}×{height}"
+    assert page.evaluate("() => document.documentElement.scrollHeight") <= height
+    label = frame.locator(".place-label").first.evaluate(
+        "(e) => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    source = page.locator(".st-key-present-source p").first.evaluate(
+        "(e) => parseFloat(getComputedStyle(e).fontSize)"
+    )
+    assert source >= 16
+    if width >= 1920:
+        assert label >= 16, f"labels are {label} px at {width}×{height}"
+    # the zoom adapts: a bigger map is zoomed in further on the same step
+    zoom = frame.locator("body").evaluate("() => window.map.getZoom()")
+    assert zoom >= 6
+    if width >= 1920:
+        assert zoom > 7, f"zoom {zoom} at {width}×{height}: the step stays small"
+    page_log.assert_clean()
+
+
+def test_a_step_far_from_the_frontier_shows_where_it_is(app, page, page_log):
+    from app_pages.present_page import tour_slides
+
+    far = next(s for s in tour_slides("default") if not s.on_map and s.view[2] < 6)
+    page.goto(f"{app.url}/present?tour=default&step={far.number}")
+    page.get_by_text(f"Step {far.number} of").wait_for(timeout=90_000)
+    frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
+    mark = frame.locator(".far-label")
+    mark.wait_for(timeout=TIMEOUT * 1000)
+    assert mark.inner_text().strip()
+    # the map takes in both the place and the frontier (the border is drawn)
+    wait_until(
+        lambda: frame.locator("body").evaluate("() => window.map.getZoom()") <= 5,
+        "the map to zoom out",
+    )
+    page_log.assert_clean()
