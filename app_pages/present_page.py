@@ -54,7 +54,9 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .st-key-present-quote blockquote { border-left: 0.25em solid #7a0019 !important; }
 .st-key-present-count p { font-size: clamp(17px, 1.3vw, 28px); text-align: right; }
 .st-key-present-map iframe { height: max(360px, calc(100vh - 140px)) !important; }
-.st-key-present-text { height: max(360px, calc(100vh - 140px)) !important; }
+.st-key-present-text, *:has(> .st-key-present-text) {
+  height: max(360px, calc(100vh - 140px)) !important;
+  min-height: max(360px, calc(100vh - 140px)) !important; flex-shrink: 0 !important; }
 .st-key-present-source p { font-size: clamp(16px, 1.25vw, 30px); color: #333; }
 .st-key-present-foot p { font-size: clamp(13px, 0.9vw, 20px); }
 [data-testid="stMainBlockContainer"] { padding-bottom: 0 !important; }
