@@ -20,6 +20,8 @@ if [[ ",$extras," == *",e2e,"* ]]; then
   command -v npm >/dev/null 2>&1 || need_apt+=(npm)
   [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
   [ -e /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || need_apt+=(fonts-noto-core)
+  # nginx in front of two replicas (tests/e2e/test_replicas_browser.py)
+  command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
 fi
 # geodata/build.py and scripts/vendor_assets.py fetch pinned packages with npm pack
 if [[ ",$extras," == *",build,"* ]] && ! command -v npm >/dev/null 2>&1; then
@@ -31,6 +33,13 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # never start a packaged service (nginx) on install: the tests start their own
+  # servers on loopback and stop them by their PID
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
   command -v "$py" >/dev/null 2>&1 || py=python3
 fi
