@@ -2,7 +2,7 @@
 
 The file is read, checked row by row, checked against the bundled records and
 geocoded (:mod:`mapapp.userdata`); the accepted rows are mapped, beside or instead
-of the bundled events, for this browser session only, and every rejected row is
+of the bundled events, and every rejected row is
 listed with its line, field and reason. A run that is stopped half-way (the
 browser's Stop, or another upload) keeps nothing: the session's data changes only
 when the whole file has been handled.
@@ -13,7 +13,15 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import nav
-from app_pages.loaded import current, load, with_user_data
+from app_pages.loaded import (
+    current,
+    data_token,
+    drop_upload,
+    keep_upload,
+    load,
+    upload_store,
+    with_user_data,
+)
 from mapapp import export, importer, io, userdata
 from mapapp.detail import count, md_escape
 from mapapp.errors import DataError
@@ -49,7 +57,9 @@ smallest CSV has this header:
   grade D, until it is catalogued).
 
 The CSV and GeoJSON this app exports load back as they are: download the bundled
-events below to start from them. Nothing you load leaves this browser session.
+events below to start from them. The server keeps a loaded file for 24 hours under
+an unguessable link (`?data=…`), so that a reload or a shared link shows it again; the
+button below the report deletes it at once.
 """
     )
     c1, c2 = st.columns(2)
@@ -102,12 +112,13 @@ def _load(upload, replace: bool) -> None:
     st.session_state.user_refused = None
     st.session_state.user_report = user
     st.session_state.user_data = with_user_data(user) if user.accepted else None
+    if user.accepted:
+        keep_upload(user, raw)
 
 
 def _forget() -> None:
-    """Show the bundled events again (the file in the uploader is not read again)."""
-    for key in ("user_data", "user_report", "user_refused"):
-        st.session_state.pop(key, None)
+    """Show the bundled events again, and delete the file from the server now."""
+    drop_upload()
 
 
 def _report(user: userdata.UserData) -> None:
@@ -121,7 +132,7 @@ def _report(user: userdata.UserData) -> None:
         how = "instead of" if user.replace else "beside"
         st.success(
             f"{count(len(user.accepted), 'event')} on the map {how} the bundled "
-            "events (for this browser session).",
+            "events.",
             icon=":material/check_circle:",
         )
         st.page_link(nav.map_page(), label="Open the map", icon=":material/map:")
@@ -191,8 +202,16 @@ def render() -> None:
     if user is not None:
         _report(user)
     if current().user is not None:
+        if data_token():
+            hours = upload_store().ttl / 3600
+            st.caption(
+                f"The server keeps your file for {hours:g} hours, for this page's link "
+                "(a reload, or the link shared, shows it again on this server). "
+                "Nobody can reach it without the link."
+            )
         st.button(
-            "Remove your file: show the bundled events only",
+            "Remove your file: delete it from the server now and show the bundled "
+            "events only",
             on_click=_forget,
             icon=":material/delete:",
         )

@@ -11,7 +11,7 @@ import geopandas as gpd
 import streamlit as st
 
 from app_pages import nav
-from mapapp import assets, eventlayers, geocode, mapview, select
+from mapapp import assets, eventlayers, geocode, mapview, select, uploads, userdata
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, MapAppError
 from mapapp.layers import BaseLayers, read_base_layers
@@ -83,9 +83,68 @@ def assemble(
 
 
 def current() -> Loaded:
-    """Return the data this session shows: a researcher's upload, or the bundle."""
+    """Return the data this session shows: a researcher's upload, or the bundle.
+
+    A link or a reload that names a kept upload (``?data=<token>``) brings it back
+    into a session that does not hold it; a link to an expired one says so.
+    """
+    _restore_upload()
     user = st.session_state.get("user_data")
     return user if user is not None else load()
+
+
+@st.cache_resource(show_spinner=False)
+def upload_store() -> uploads.UploadStore:
+    """Return the server's store of uploads (one per server process)."""
+    return uploads.UploadStore(uploads.default_root())
+
+
+def data_token() -> str | None:
+    """Return the token of the upload this session shows, for its links."""
+    return st.session_state.get("data_token")
+
+
+def keep_upload(user: UserData, raw: bytes) -> None:
+    """Keep the session's upload on the server, so that its link outlives a reload."""
+    try:
+        kept = upload_store().put(raw, user.label, user.replace)
+    except uploads.UploadError as exc:
+        st.session_state.data_token = None
+        st.warning(f"Your file is shown for this session only: {exc}.")
+        return
+    st.session_state.data_token = kept.token
+    st.query_params["data"] = kept.token
+
+
+def drop_upload() -> None:
+    """Delete the session's upload from the server now, and forget it here."""
+    token = st.session_state.pop("data_token", None)
+    if token:
+        upload_store().delete(token)
+    for key in ("user_data", "user_report", "user_refused"):
+        st.session_state.pop(key, None)
+    st.query_params.pop("data", None)
+
+
+def _restore_upload() -> None:
+    token = st.query_params.get("data")
+    if not token or token == st.session_state.get("data_token"):
+        return
+    if token == st.session_state.get("_data_tried"):
+        return
+    st.session_state._data_tried = token
+    try:
+        kept = upload_store().get(token)
+        user = userdata.combine(
+            kept.raw, kept.label, load().data, load().frontier, replace=kept.replace
+        )
+    except MapAppError as exc:
+        st.warning(f"The link's uploaded file could not be shown: {exc}.")
+        st.query_params.pop("data", None)
+        return
+    st.session_state.data_token = token
+    st.session_state.user_report = user
+    st.session_state.user_data = with_user_data(user) if user.accepted else None
 
 
 def with_user_data(user: UserData) -> Loaded:

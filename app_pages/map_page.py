@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import nav
-from app_pages.loaded import Loaded, base_map, current
+from app_pages.loaded import Loaded, base_map, current, data_token
 from mapapp import (
     claimsymbols,
     density,
@@ -703,5 +703,7 @@ def render() -> None:
             zoom=zoom,
         )
     )
+    if data_token():
+        params["data"] = data_token()
     st.session_state._written = params
     st.query_params.from_dict(params)

@@ -10,7 +10,7 @@ from branca.element import Element
 from streamlit_folium import st_folium
 
 from app_pages import nav
-from app_pages.loaded import Loaded, base_map, load
+from app_pages.loaded import Loaded, base_map, data_token, load
 from mapapp import tour, tourhtml
 from mapapp.detail import md_escape
 from mapapp.errors import DataError
@@ -146,7 +146,7 @@ def _init_state(tours: Tours) -> None:
     This happens once per session, and again when a link naming another tour or
     step is followed within it (the sidebar's bare link keeps the step reached).
     """
-    params = st.query_params.to_dict()
+    params = {k: v for k, v in st.query_params.to_dict().items() if k != "data"}
     if st.session_state.get("_present_init") and params in (
         {},
         st.session_state.get("_present_written"),
@@ -436,4 +436,5 @@ def render() -> None:
         _text(slides[i], description, lambda: _foot(loaded, tour_id), far)
     written = {"tour": tour_id, "step": str(i + 1)}
     st.session_state._present_written = written
-    st.query_params.from_dict(written)
+    token = data_token()
+    st.query_params.from_dict({**written, "data": token} if token else written)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app_pages import nav
-from app_pages.loaded import current
+from app_pages.loaded import current, data_token
 from mapapp import detail
 from mapapp.detail import md_escape
 
@@ -30,6 +30,8 @@ def render() -> None:
         st.info("Choose a source, or follow a “Read the source” link from an event.")
         return
     st.query_params["source"] = choice
+    if data_token():
+        st.query_params["data"] = data_token()
     d = detail.source_detail(loaded.data, choice)
     st.title(md_escape(d.title), anchor=False)
     st.markdown("  \n".join(f"**{k}:** {md_escape(v)}" for k, v in d.fields))

@@ -58,3 +58,42 @@ def test_the_download_holds_exactly_the_filtered_events(
     assert doc["metadata"]["filter"]["kinds"] == ["unrest"]
     assert doc["metadata"]["filter"]["events_selected"] == len(expected)
     page_log.assert_clean()
+
+
+def test_an_upload_outlives_a_reload_and_a_shared_link_until_deleted(
+    app, page, page_log, browser
+):
+    from test_app_browser import query, wait_until
+
+    page.goto(f"{app.url}/data")
+    page.get_by_role("heading", level=1, name="Your own events").wait_for(
+        timeout=FIRST_LOAD * 1000
+    )
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        str(IMPORTS / "researcher-bad.csv")
+    )
+    page.get_by_text("1 event on the map beside the bundled events").wait_for(
+        timeout=TIMEOUT * 1000
+    )
+    token = wait_until(lambda: query(page).get("data"), "?data=<token> in the link")
+    assert len(token) == 32
+    # a link to the uploaded event, reloaded: the event is shown again
+    page.goto(f"{app.url}/?event=my-good&data={token}")
+    page.get_by_text("Showing 1 event from your file").wait_for(timeout=TIMEOUT * 1000)
+    page.get_by_role("heading", level=3).first.wait_for(timeout=TIMEOUT * 1000)
+    assert query(page).get("event") == "my-good"
+    # the same link in another browser (a colleague's): the same data
+    other = browser.new_context().new_page()
+    other.goto(f"{app.url}/?event=my-good&data={token}")
+    other.get_by_text("Showing 1 event from your file").wait_for(
+        timeout=FIRST_LOAD * 1000
+    )
+    # deleted now: the link says so, and shows the bundled events
+    page.goto(f"{app.url}/data?data={token}")
+    page.get_by_role("button", name="Remove your file").click()
+    settle(page)
+    assert "data" not in query(page)
+    other.goto(f"{app.url}/?data={token}")
+    other.get_by_text("has expired or was deleted").wait_for(timeout=FIRST_LOAD * 1000)
+    other.context.close()
+    page_log.assert_clean()
