@@ -385,14 +385,19 @@ def _same_point(loaded: Loaded, selected: str, ids: list[str]) -> None:
         expanded=True,
     ):
         for eid in others:
-            ev = loaded.by_id[eid]
-            st.button(
-                md_escape(f"{ev.when.human()} — {ev.title}"),
-                key=f"same-{eid}",
-                on_click=_select,
-                args=(eid, loaded, False),
-                type="tertiary",
-            )
+            _event_button(loaded, eid, "same")
+
+
+def _event_button(loaded: Loaded, event_id: str, group: str) -> None:
+    """Draw a one-line button (date — title) that selects an event."""
+    ev = loaded.by_id[event_id]
+    st.button(
+        md_escape(f"{ev.when.human()} — {ev.title}"),
+        key=f"{group}-{event_id}",
+        on_click=_select,
+        args=(event_id, loaded, False),
+        type="tertiary",
+    )
 
 
 def _scroll_to_detail() -> None:
@@ -621,18 +626,10 @@ def _far_list(loaded: Loaded, ids: list[str]) -> None:
         "Moscow, Urumqi…)",
         expanded=False,
     ):
-        by_id = loaded.by_id
         if len(listed) < len(far):
             st.caption(f"The first {len(listed)}; narrow the filter to see others.")
         for eid in listed:
-            ev = by_id[eid]
-            st.button(
-                md_escape(f"{ev.when.human()} — {ev.title}"),
-                key=f"far-{eid}",
-                on_click=_select,
-                args=(eid, loaded, False),
-                type="tertiary",
-            )
+            _event_button(loaded, eid, "far")
 
 
 # Constant CSS only: the map takes the room (less padding, a narrower sidebar).

@@ -21,17 +21,22 @@ pytestmark = pytest.mark.e2e
 IMPORTS = Path(__file__).resolve().parents[1] / "data" / "import"
 
 
-def test_an_uploaded_file_is_reported_and_mapped(app, page, page_log, bundled):
-    page.goto(f"{app.url}/data")
+def upload(page, url: str, name: str) -> None:
+    """Load a file of tests/data/import/ on the data page, as a researcher does."""
+    page.goto(f"{url}/data")
     page.get_by_role("heading", level=1, name="Your own events").wait_for(
         timeout=FIRST_LOAD * 1000
     )
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        str(IMPORTS / "researcher-bad.csv")
+        str(IMPORTS / name)
     )
     page.get_by_text("1 event on the map beside the bundled events").wait_for(
         timeout=TIMEOUT * 1000
     )
+
+
+def test_an_uploaded_file_is_reported_and_mapped(app, page, page_log, bundled):
+    upload(page, app.url, "researcher-bad.csv")
     settle(page)
     text = main_text(page)
     assert "Report on researcher-bad.csv" in text
@@ -65,16 +70,7 @@ def test_an_upload_outlives_a_reload_and_a_shared_link_until_deleted(
 ):
     from test_app_browser import query, wait_until
 
-    page.goto(f"{app.url}/data")
-    page.get_by_role("heading", level=1, name="Your own events").wait_for(
-        timeout=FIRST_LOAD * 1000
-    )
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        str(IMPORTS / "researcher-bad.csv")
-    )
-    page.get_by_text("1 event on the map beside the bundled events").wait_for(
-        timeout=TIMEOUT * 1000
-    )
+    upload(page, app.url, "researcher-bad.csv")
     token = wait_until(lambda: query(page).get("data"), "?data=<token> in the link")
     assert len(token) == 32
     # a link to the uploaded event, reloaded: the event is shown again

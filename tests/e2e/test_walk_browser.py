@@ -64,6 +64,17 @@ def _visible(locator) -> list:
     ]
 
 
+def _click_one(locator, rng: random.Random) -> str | None:
+    """Click one of the visible elements at random; return its text (None: none)."""
+    shown = _visible(locator)
+    if not shown:
+        return None
+    chosen = rng.choice(shown)
+    text = chosen.inner_text()
+    chosen.click()
+    return text
+
+
 def _open_sidebar(page) -> None:
     """Open the sidebar when it is closed (on a phone), as a user would."""
     opener = page.locator('[data-testid="stExpandSidebarButton"]')
@@ -76,22 +87,17 @@ def _step(page, url: str, action: str, rng: random.Random) -> str:
     """Take one step of ``action``; return what was done (for the failure message)."""
     if action == "nav":
         _open_sidebar(page)
-        links = _visible(page.locator('[data-testid="stSidebarNav"] a'))
-        if links:
-            link = rng.choice(links)
-            text = link.inner_text()
-            link.click()
-            return f"sidebar link {text!r}"
+        done = _click_one(page.locator('[data-testid="stSidebarNav"] a'), rng)
+        if done:
+            return f"sidebar link {done!r}"
         action = "link"
     if action == "link":
-        links = _visible(
-            page.locator('[data-testid="stMain"] a[data-testid="stPageLink-NavLink"]')
+        done = _click_one(
+            page.locator('[data-testid="stMain"] a[data-testid="stPageLink-NavLink"]'),
+            rng,
         )
-        if links:
-            link = rng.choice(links)
-            text = link.inner_text()
-            link.click()
-            return f"page link {text!r}"
+        if done:
+            return f"page link {done!r}"
         action = "button"
     if action == "button":
         buttons = _visible(
