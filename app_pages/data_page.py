@@ -29,6 +29,7 @@ from mapapp.model import EVENT_KINDS
 
 LIMIT_MB = io.MAX_BYTES // (1024 * 1024)
 KIND_LIST = ", ".join(f"`{k}`" for k in EVENT_KINDS)
+REQUIRED_LIST = ", ".join(f"`{c}`" for c in importer.REQUIRED)
 BESIDE, INSTEAD = "Beside the bundled events", "Instead of the bundled events"
 
 
@@ -46,6 +47,10 @@ Load a **CSV** or **GeoJSON** file of events (UTF-8, at most {LIMIT_MB} MB). The
 smallest CSV has this header:
 
 `{",".join(importer.HEADER)}`
+
+**Required in every row:** {REQUIRED_LIST} and `source`; `people` needs its
+`claimant`. The other columns may be empty (an event with no `place` and no
+`lon`/`lat` is listed, not mapped).
 
 - `kind`: one of {KIND_LIST}; `when`: an
   EDTF date such as `1962-04-22`, `1962-05~` or `1962-04-10/1962-04-20`.
