@@ -38,7 +38,7 @@ from mapapp.model import EVENT_KINDS
 from mapapp.schema import schemas
 from mapapp.select import Selection, select
 
-FORMATS = ("geojson", "csv", "gpkg", "lpf", "html")
+FORMATS = (*export.FORMATS, "html")
 
 
 class Progress:
@@ -103,7 +103,7 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool, progress: bool | None) 
         with cancellable():
             checked = _read_checked(paths, say)
             data, problems, located = checked.data, checked.problems, checked.located
-        tour_paths = _tour_paths(paths)
+        tour_paths = load.tour_paths(paths)
         tours, found = load.read_tours(tour_paths if paths else None)
         problems += found + tour.check(tours, data)
     except MapAppError as exc:  # the one place the CLI turns errors into messages
@@ -130,19 +130,6 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool, progress: bool | None) 
             f"{len(problems)} problem(s)"
         )
     sys.exit(1 if problems else 0)
-
-
-def _tour_paths(paths: tuple[Path, ...]) -> list[Path]:
-    """Return the tour files among given paths (a ``tours`` folder gives its files)."""
-    out: list[Path] = []
-    for path in paths:
-        if path.is_dir() and path.name == "tours":
-            out += sorted(path.glob("*.yaml"))
-        elif path.is_dir():
-            out += sorted((path / "tours").glob("*.yaml"))
-        elif load.classify(path) == "tours":
-            out.append(path)
-    return out
 
 
 @cli.command("schema")
@@ -293,8 +280,11 @@ def export_cmd(
     the whole gazetteer, or with --from/--to/--kind the places the selected events
     name.
     """
-    if out == "-" and fmt == "gpkg":
-        raise click.UsageError("a GeoPackage cannot go to standard output; use -o FILE")
+    binary = {"gpkg": "a GeoPackage", "parquet": "GeoParquet"}
+    if out == "-" and fmt in binary:
+        raise click.UsageError(
+            f"{binary[fmt]} cannot go to standard output; use -o FILE"
+        )
     if tour_id is not None and fmt != "html":
         raise click.UsageError(
             f"--tour applies to --format html only (got --format {fmt})"

@@ -107,6 +107,19 @@ def read_dataset(
     return dataset, [*p1, *p2, *p3, *p4, *p5]
 
 
+def tour_paths(paths: tuple[Path, ...]) -> list[Path]:
+    """Return the tour files among given paths (a ``tours`` folder gives its files)."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir() and path.name == "tours":
+            out += sorted(path.glob("*.yaml"))
+        elif path.is_dir():
+            out += sorted((path / "tours").glob("*.yaml"))
+        elif classify(path) == "tours":
+            out.append(path)
+    return out
+
+
 def read_tours(
     paths: Sequence[Path] | None = None, root: Path | None = None
 ) -> tuple[Tours, list[Problem]]:

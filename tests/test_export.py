@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import jsonschema
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
@@ -650,3 +651,39 @@ def test_build_is_the_one_export_of_the_app_and_the_cli(tmp_path):
         export.build("shp", checked.data, checked.located, ids, {})
     with pytest.raises(ExportError, match="border"):
         export.build("gpkg", checked.data, checked.located, ids, {})
+
+
+def test_geoparquet_reads_back_with_real_types(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from click.testing import CliRunner
+
+    from mapapp.cli import cli
+
+    out = tmp_path / "events.parquet"
+    result = CliRunner().invoke(cli, ["export", "--format", "parquet", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    frame = gpd.read_parquet(out)
+    checked = load.load_checked()
+    assert frame["id"].tolist() == [ev.id for ev in checked.data.events]
+    assert frame.crs.to_epsg() == 4326
+    assert frame["date_start"].dtype == pd.ArrowDtype(pa.date32())
+    assert frame["date_end"].dtype == pd.ArrowDtype(pa.date32())
+    assert str(frame["people_max"].dtype) == "Float64"
+    by_id = frame.set_index("id")
+    for ev in checked.data.events:
+        figures = [
+            v
+            for c in ev.claims
+            if c.quantity == "people"
+            for v in (c.value, c.low, c.high)
+            if v is not None
+        ]
+        got = by_id.loc[ev.id, "people_max"]
+        assert (pd.isna(got) and not figures) or got == max(figures), ev.id
+        assert str(by_id.loc[ev.id, "date_start"]) == ev.when.earliest.isoformat()
+    meta = pq.read_metadata(out).metadata
+    assert json.loads(meta[b"geo"])["version"] == "1.1.0"
+    assert json.loads(meta[b"mapapp"])["license"] == "CC-BY-4.0"
+    refused = CliRunner().invoke(cli, ["export", "--format", "parquet", "-o", "-"])
+    assert refused.exit_code == 2 and "standard output" in refused.output
