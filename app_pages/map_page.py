@@ -465,12 +465,27 @@ def _accessible(spec: dict, text: str) -> dict:
     return spec
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _claims_spec(token: str):
-    """Return the spec of the competing figures (one per dataset shown)."""
-    return timeline.claims_chart(timeline.claims_frame(current().data)).to_dict(
-        validate=False
+@st.cache_data(show_spinner=False, max_entries=64)
+def _claims_spec(token: str, selected: str | None) -> dict:
+    """Return the spec of the competing figures (per dataset shown and selection)."""
+    frame = timeline.claims_frame(current().data, selected)
+    return _accessible(
+        timeline.claims_chart(frame).to_dict(validate=False), CLAIMS_TEXT
     )
+
+
+CLAIMS_TEXT = (
+    "Chart of the figures claimed for the people who crossed, by claimant and date, "
+    "on a log scale. Each event's detail gives the same figures as text."
+)
+
+
+def _on_claims(key: str = "claims") -> None:
+    """Select the event of a figure clicked on the chart of competing figures."""
+    selection = (st.session_state.get(key) or {}).get("selection", {})
+    picked = selection.get(timeline.CLAIM) or []
+    if picked and picked[0].get("event"):
+        _select(picked[0]["event"], current())
 
 
 def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
@@ -504,11 +519,21 @@ def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
                 "or uncertain dates. Drag across the chart to narrow the dates."
             )
     with tab2:
-        st.vega_lite_chart(_claims_spec(loaded.token), width="stretch")
+        st.vega_lite_chart(
+            _claims_spec(loaded.token, st.session_state.selected),
+            width="stretch",
+            key="claims",
+            on_select=_on_claims,
+            selection_mode=[timeline.CLAIM],
+            alt=CLAIMS_TEXT,
+        )
         st.caption(
-            "Each line is one claimant's running total of people who had crossed. The "
-            "figures disagree; none is shown as the true one. Hover for the scope and "
-            "the source."
+            "Each mark is one claimant's figure, at the date it runs to; a line joins "
+            "a claimant's running totals of people who had crossed. Triangles count "
+            "people who took part in the flight, not people who crossed. The y axis "
+            "is a log scale: each step up multiplies. The figures disagree; none is "
+            "shown as the true one. Hover for the scope and the source; click a mark "
+            "to open its event."
         )
 
 
