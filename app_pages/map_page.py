@@ -32,6 +32,7 @@ from mapapp.select import Selection, select
 from mapapp.style import KIND_LABELS
 
 STORY = (date(1962, 1, 1), date(1962, 12, 31))
+WHOLE_SPAN = "_whole_span"  # the date slider spans all the data, not only 1962
 LIST_LIMIT = 1_000  # rows of the event list (all of them are in the downloads)
 INTRO = (
     "In spring 1962 tens of thousands of people, most of them Kazakhs and Uyghurs, "
@@ -135,7 +136,32 @@ def _user_banner(loaded: Loaded) -> None:
 
 
 def _set_window(start: date, end: date) -> None:
+    """Set the date window; the slider zooms to 1962 again if the window is in it."""
     st.session_state.f_window = (start, end)
+    st.session_state[WHOLE_SPAN] = False
+
+
+def _whole_span(on: bool) -> None:
+    st.session_state[WHOLE_SPAN] = on
+
+
+def _slider_bounds(loaded: Loaded) -> tuple[date, date]:
+    """Return the date slider's own first and last day.
+
+    The slider spans the story (1962) while the window lies in it, so that a window
+    of days can be dragged; it spans the data's dates when asked (``WHOLE_SPAN``)
+    or when the window reaches outside 1962 (a link, "All", a researcher's file).
+    """
+    lo, hi = _span(loaded)
+    story = (max(lo, STORY[0]), min(hi, STORY[1]))
+    start, end = st.session_state.f_window
+    if (
+        story[0] < story[1]
+        and story[0] <= start <= end <= story[1]
+        and not st.session_state.get(WHOLE_SPAN)
+    ):
+        return story
+    return lo, hi
 
 
 def _select(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
@@ -174,16 +200,37 @@ def _on_list() -> None:
 
 def _sidebar(loaded: Loaded) -> Selection:
     lo, hi = _span(loaded)
+    first, last = _slider_bounds(loaded)
     with st.sidebar:
         st.header("Filter")
         st.slider(
             "Dates",
-            min_value=lo,
-            max_value=hi,
+            min_value=first,
+            max_value=last,
             key="f_window",
             format="D MMM YYYY",
             help="Events are kept when any day they may mean lies in the window.",
         )
+        start, end = st.session_state.f_window
+        if (first, last) != (lo, hi):
+            st.button(
+                f"Whole span ({lo.year}–{hi.year})",
+                on_click=_whole_span,
+                args=(True,),
+                type="tertiary",
+                icon=":material/unfold_more:",
+                help=f"The slider shows {first.year}; let it reach every date of the "
+                "data.",
+            )
+        elif st.session_state.get(WHOLE_SPAN) and STORY[0] <= start <= end <= STORY[1]:
+            st.button(
+                "Zoom to 1962",
+                on_click=_whole_span,
+                args=(False,),
+                type="tertiary",
+                icon=":material/unfold_less:",
+                help="Let the slider show 1962 only, to drag a window of days.",
+            )
         c1, c2, c3 = st.columns(3)
         c1.button(
             "Spring",
@@ -192,7 +239,9 @@ def _sidebar(loaded: Loaded) -> Selection:
             args=(date(1962, 3, 1), date(1962, 6, 30)),
         )
         c2.button("1962", on_click=_set_window, args=STORY)
-        c3.button("All", on_click=_set_window, args=(lo, hi), help="Every year")
+        c3.button(
+            "All", on_click=_set_window, args=(lo, hi), help="Every date of the data"
+        )
         st.multiselect(
             "Kinds of event",
             EVENT_KINDS,
@@ -472,16 +521,37 @@ def _accessible(spec: dict, text: str) -> dict:
     return spec
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _claims_spec(token: str):
-    """Return the spec of the competing figures (one per dataset shown)."""
-    return timeline.claims_chart(timeline.claims_frame(current().data)).to_dict(
-        validate=False
+@st.cache_data(show_spinner=False, max_entries=64)
+def _claims_spec(token: str, selected: str | None) -> dict:
+    """Return the spec of the competing figures (per dataset shown and selection)."""
+    frame = timeline.claims_frame(current().data, selected)
+    return _accessible(
+        timeline.claims_chart(frame).to_dict(validate=False), CLAIMS_TEXT
     )
 
 
+CLAIMS_TEXT = (
+    "Chart of the figures claimed for the people who crossed, by claimant and date, "
+    "on a log scale. Each event's detail gives the same figures as text."
+)
+
+
+def _on_claims(key: str = "claims") -> None:
+    """Select the event of a figure clicked on the chart of competing figures."""
+    selection = (st.session_state.get(key) or {}).get("selection", {})
+    picked = selection.get(timeline.CLAIM) or []
+    if picked and picked[0].get("event"):
+        _select(picked[0]["event"], current())
+
+
 def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
-    tab1, tab2 = st.tabs(["Timeline of events", "Who says how many crossed"])
+    # Keyed and tracked: the open tab stays open when a selection adds elements
+    # above the tabs (which made an untracked tab set a new one, back on its first).
+    tab1, tab2 = st.tabs(
+        ["Timeline of events", "Who says how many crossed"],
+        key="chart_tab",
+        on_change="rerun",
+    )
     with tab1:
         spec = _timeline_spec(
             loaded.token, ids, st.session_state.selected, sel.start, sel.end
@@ -511,11 +581,20 @@ def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
                 "or uncertain dates. Drag across the chart to narrow the dates."
             )
     with tab2:
-        st.vega_lite_chart(_claims_spec(loaded.token), width="stretch")
+        st.vega_lite_chart(
+            _claims_spec(loaded.token, st.session_state.selected),
+            width="stretch",
+            key="claims",
+            on_select=_on_claims,
+            selection_mode=[timeline.CLAIM],
+        )
         st.caption(
-            "Each line is one claimant's running total of people who had crossed. The "
-            "figures disagree; none is shown as the true one. Hover for the scope and "
-            "the source."
+            "Each mark is one claimant's figure, at the date it runs to; a line joins "
+            "a claimant's running totals of people who had crossed. Triangles count "
+            "people who took part in the flight, not people who crossed. The y axis "
+            "is a log scale: each step up multiplies. The figures disagree; none is "
+            "shown as the true one. Hover for the scope and the source; click a mark "
+            "to open its event."
         )
 
 
