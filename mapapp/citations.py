@@ -178,9 +178,9 @@ def match(text: str, sources: Iterable[Source]) -> Match:
     return Match(text, None, "no source fits")
 
 
-def catalogued(sources: Mapping[str, Source], is_free_text) -> list[Source]:
+def catalogued(sources: Mapping[str, Source]) -> list[Source]:
     """Return the sources a citation may be matched to (not other citations)."""
-    return [s for s in sources.values() if not is_free_text(s)]
+    return [s for s in sources.values() if not cells.is_free_text(s)]
 
 
 def uncatalogued(text: str) -> Source:

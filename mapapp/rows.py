@@ -114,7 +114,7 @@ class RowChecker:
         # its own: its memo of names is this file's (the base outlives the file)
         self.gazetteer = Gazetteer(base.places.values())
         self.sources: dict[str, Source] = dict(base.sources)
-        self.catalogued = citations.catalogued(base.sources, cells.is_free_text)
+        self.catalogued = citations.catalogued(base.sources)
         self.seen: dict[str, int | None] = {}
         self.result = ImportResult()
         self.points: list[tuple[str, int | None, float, float]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapapp import cells, citations, importer
+from mapapp import citations, importer
 from mapapp.load import load_checked
 
 
@@ -15,7 +15,7 @@ def bundled():
 
 @pytest.fixture(scope="module")
 def catalogued(bundled):
-    return citations.catalogued(bundled.data.sources, cells.is_free_text)
+    return citations.catalogued(bundled.data.sources)
 
 
 @pytest.mark.parametrize(
