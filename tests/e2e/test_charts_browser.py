@@ -1,0 +1,177 @@
+"""The date slider and the chart of competing figures, used with a mouse and keys.
+
+The slider zooms to 1962 so that a window of days can be dragged; the chart of who
+says how many crossed selects an event when one of its marks is clicked. The chart
+is drawn on a canvas, so a mark is found by its colour: the claimant's colour from
+the chart's own spec, where a solid block of it lies above the legends.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from test_app_browser import (
+    FIRST_LOAD,
+    detail_title,
+    open_map,
+    query,
+    settle,
+    wait_until,
+)
+
+from mapapp import timeline
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = {"width": 1440, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TAB = "Who says how many crossed"
+CLAIMANT = "Soviet government"  # one mark (10,000, 24 April 1962), its own colour
+
+# The centre of the topmost solid 7×7 block of one colour on a canvas, in page
+# pixels (figures written in the colour are thinner; its legend symbol lies lower).
+SOLID_BLOCK_JS = """([canvas, rgb]) => {
+  const ctx = canvas.getContext('2d');
+  const {width, height} = canvas;
+  const px = ctx.getImageData(0, 0, width, height).data;
+  const is = (x, y) => {
+    const i = 4 * (y * width + x);
+    return Math.abs(px[i] - rgb[0]) + Math.abs(px[i + 1] - rgb[1])
+      + Math.abs(px[i + 2] - rgb[2]) < 24 && px[i + 3] > 250;
+  };
+  for (let y = 3; y < height - 3; y++) {
+    for (let x = 3; x < width - 3; x++) {
+      let solid = true;
+      for (let dy = -3; solid && dy <= 3; dy++)
+        for (let dx = -3; solid && dx <= 3; dx++) solid = is(x + dx, y + dy);
+      if (solid) {
+        const box = canvas.getBoundingClientRect();
+        const k = box.width / width;
+        return {x: box.left + x * k, y: box.top + y * k};
+      }
+    }
+  }
+  return null;
+}"""
+
+
+def sidebar_handles(page) -> list[dict]:
+    """Return the boxes of the date slider's two thumbs, left to right.
+
+    Each thumb holds a visually hidden ``<input type=range>`` (role=slider), the
+    element keys go to; the thumb is drawn by its grandparent.
+    """
+    handles = page.locator('[data-testid="stSidebar"]').get_by_role("slider")
+    wait_until(lambda: handles.count() == 2, "the date slider's two handles")
+    thumbs = (handles.nth(i).locator("xpath=../..").bounding_box() for i in range(2))
+    return sorted(thumbs, key=lambda b: b["x"])
+
+
+def centre(box: dict) -> tuple[float, float]:
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_the_date_slider_zooms_to_1962_and_a_window_can_be_dragged(
+    app, page, page_log, artifacts
+):
+    page.set_viewport_size(DESKTOP)
+    open_map(page, f"{app.url}/")
+    assert (query(page)["from"], query(page)["to"]) == ("1962-01-01", "1962-12-31")
+    left, right = sidebar_handles(page)
+    assert centre(right)[0] - centre(left)[0] >= 100, (left, right)
+    page.screenshot(path=artifacts / "slider-1440.png")  # look at it
+
+    # keys on the left handle: one day later per arrow
+    handle = page.locator('[data-testid="stSidebar"]').get_by_role("slider").first
+    handle.focus()
+    for _ in range(3):
+        handle.press("ArrowRight")
+    wait_until(lambda: query(page)["from"] > "1962-01-01", "a later from= in the URL")
+    settle(page)
+    assert date.fromisoformat(query(page)["from"]) <= date(1962, 1, 10)
+
+    # the mouse on the right handle: dragged left by a third of the way
+    left, right = sidebar_handles(page)
+    x, y = centre(right)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x - (x - centre(left)[0]) / 3, y, steps=8)
+    page.mouse.up()
+    wait_until(lambda: query(page)["to"] < "1962-10-31", "an earlier to= in the URL")
+    settle(page)
+    to = date.fromisoformat(query(page)["to"])
+    assert date(1962, 6, 1) <= to <= date(1962, 10, 31), to
+    page_log.assert_clean()
+
+
+def test_the_whole_span_is_one_click_away(app, page, page_log, bundled):
+    page.set_viewport_size(DESKTOP)
+    open_map(page, f"{app.url}/?from=1962-03-01&to=1962-06-30")
+    lo, hi = bundled.loaded.span
+    page.get_by_role("button", name=f"Whole span ({lo.year}–{hi.year})").click()
+    settle(page)
+    left, right = sidebar_handles(page)
+    assert centre(right)[0] - centre(left)[0] < 10  # four months of 150 years
+    assert (query(page)["from"], query(page)["to"]) == ("1962-03-01", "1962-06-30")
+    page.get_by_role("button", name="Zoom to 1962").click()
+    settle(page)
+    left, right = sidebar_handles(page)
+    assert centre(right)[0] - centre(left)[0] >= 50
+    # "All" is every date of the data; "1962" zooms back to the story
+    page.get_by_role("button", name="All", exact=True).click()
+    wait_until(lambda: query(page)["from"] == lo.isoformat(), "from= the first date")
+    settle(page)
+    assert query(page)["to"] == hi.isoformat()
+    page.get_by_role("button", name="1962", exact=True).click()
+    wait_until(lambda: query(page)["from"] == "1962-01-01", "from=1962-01-01")
+    settle(page)
+    left, right = sidebar_handles(page)
+    assert centre(right)[0] - centre(left)[0] >= 100
+    page_log.assert_clean()
+
+
+def claims_canvas(page):
+    """Open the tab of competing figures; return its chart's canvas, drawn."""
+    page.get_by_role("tab", name=TAB).click()
+    canvas = page.locator('[data-testid="stVegaLiteChart"] canvas').last
+    canvas.wait_for(timeout=FIRST_LOAD * 1000)
+    canvas.scroll_into_view_if_needed()
+    settle(page)
+    return canvas
+
+
+def test_clicking_a_figure_selects_its_event(app, page, page_log, bundled, artifacts):
+    page.set_viewport_size(DESKTOP)
+    open_map(page, f"{app.url}/")
+    frame = timeline.claims_frame(bundled.data)
+    (event,) = frame.loc[frame["claimant"] == CLAIMANT, "event"]
+    spec = timeline.claims_chart(frame).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    hex_ = colour["range"][colour["domain"].index(CLAIMANT)]
+    rgb = [int(hex_[i : i + 2], 16) for i in (1, 3, 5)]
+    canvas = claims_canvas(page)
+    page.screenshot(path=artifacts / "claims-1440.png")  # look at it
+    point = wait_until(
+        lambda: canvas.evaluate("(c, rgb) => (" + SOLID_BLOCK_JS + ")([c, rgb])", rgb),
+        f"the mark of {CLAIMANT} ({hex_}) on the chart",
+    )
+    page.mouse.click(point["x"], point["y"])
+    wait_until(lambda: query(page).get("event") == event, f"event={event} in the URL")
+    settle(page)
+    assert detail_title(page) == bundled.title(event)
+    # the chart stays in view: its tab is still the open one
+    assert page.get_by_role("tab", name=TAB).get_attribute("aria-selected") == "true"
+    canvas.screenshot(path=artifacts / "claims-selected-1440.png")  # ringed marks
+    page_log.assert_clean()
+
+
+def test_the_chart_of_figures_fits_a_phone(app, page, page_log, artifacts):
+    page.set_viewport_size(PHONE)
+    open_map(page, f"{app.url}/")
+    canvas = claims_canvas(page)
+    box = canvas.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert 500 <= box["height"] <= 1000, box  # the plot, with its legends below
+    canvas.screenshot(path=artifacts / "claims-390.png")  # look at it
+    page_log.assert_clean()
