@@ -78,6 +78,18 @@ def close_to(centre: list[float], view: tuple[float, float, int]) -> bool:
     )
 
 
+def idle(page) -> None:
+    """Wait until the app has finished its run (no "Running…" status shown).
+
+    A key pressed mid-run can land while the buttons it clicks are redrawn, as a
+    teacher's second press would; the test presses each key on a settled page.
+    """
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=TIMEOUT * 1000,
+    )
+
+
 def step_param(page) -> str | None:
     return parse_qs(urlparse(page.url).query).get("step", [None])[0]
 
@@ -105,8 +117,10 @@ def test_arrow_keys_move_through_the_steps_and_the_map(app, page, page_log, tour
     page.get_by_text(f"Step 8 of {n}").wait_for(timeout=TIMEOUT * 1000)
     page.keyboard.press("ArrowLeft")
     page.get_by_text(f"Step 7 of {n}").wait_for(timeout=TIMEOUT * 1000)
+    idle(page)
     page.keyboard.press("End")
     page.get_by_text(f"Step {n} of {n}").wait_for(timeout=TIMEOUT * 1000)
+    idle(page)
     page.keyboard.press("Home")
     page.get_by_text(f"Step 1 of {n}").wait_for(timeout=TIMEOUT * 1000)
     wait_until(lambda: close_to(map_centre(page), slides[0].view), "step 1's view")
