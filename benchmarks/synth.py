@@ -40,7 +40,7 @@ from mapapp import load, write
 from mapapp.dataset import Dataset
 from mapapp.gazetteer import Gazetteer
 from mapapp.importer import HEADER
-from mapapp.model import Place
+from mapapp.model import AREA_KINDS, Place
 
 CLAIMANTS = (
     "Soviet government",
@@ -90,8 +90,11 @@ def gazette(data: Dataset | None = None) -> Gazette:
         data, problems = load.read_dataset()
         if problems:
             raise SystemExit(f"the bundled data has problems: {problems[0]}")
-    places = sorted(data.places.values(), key=lambda p: p.id)
-    lookup = Gazetteer(places)
+    everything = sorted(data.places.values(), key=lambda p: p.id)
+    lookup = Gazetteer(everything)
+    # regions are names on the map, never points: an event only at one, or a route
+    # between two with no crossing, is not drawn; every synthetic event is
+    places = [p for p in everything if p.kind not in AREA_KINDS]
     prc = [p for p in places if p.state_1962 == "PRC" and p.id not in CAPITALS]
     return Gazette(
         origins=tuple(p for p in prc if p.kind not in (*CROSSING_KINDS, "consulate")),
@@ -104,7 +107,7 @@ def gazette(data: Dataset | None = None) -> Gazette:
         # the names that name this place only (Khorgos names two)
         names={
             p.id: tuple(n.name for n in p.names if len(lookup.candidates(n.name)) == 1)
-            for p in places
+            for p in everything
         },
         sources=tuple(sorted(data.sources)),
         grade_d=frozenset(s.id for s in data.sources.values() if s.grade == "D"),

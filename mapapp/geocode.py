@@ -19,10 +19,11 @@ import shapely
 from pyproj import Geod, Transformer
 from shapely.geometry.base import BaseGeometry
 
+from mapapp.crossings import area_ends, first_crossings, segments
 from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 from mapapp.gazetteer import Gazetteer
-from mapapp.model import Event, Place
+from mapapp.model import AREA_KINDS, Event, Place
 
 WGS84 = "EPSG:4326"
 GEOD = Geod(ellps="WGS84")
@@ -177,14 +178,6 @@ def sides(
     return state, unit
 
 
-def _segments(line: BaseGeometry) -> np.ndarray:
-    """Return the two-point segments of a (multi)line, as an array of LineStrings."""
-    coords, part = shapely.get_coordinates(shapely.get_parts(line), return_index=True)
-    same = part[:-1] == part[1:]  # no segment joins the end of a part to the next
-    pairs = np.stack([coords[:-1][same], coords[1:][same]], axis=1)
-    return shapely.linestrings(pairs)
-
-
 def distance_km(points: np.ndarray, line: BaseGeometry) -> np.ndarray:
     """Return the geodesic distance in km from each point to the nearest on a line.
 
@@ -202,13 +195,13 @@ def distance_km(points: np.ndarray, line: BaseGeometry) -> np.ndarray:
     local_line = shapely.transform(line, to_local.transform, interleaved=False)
     # the nearest segment first (a tree of the line's segments), then the nearest
     # point on it: measuring against the whole line took seconds for 10,000 points
-    segments = _segments(local_line)
-    which, seg = shapely.STRtree(segments).query_nearest(local_points)
+    pieces = segments(local_line)
+    which, seg = shapely.STRtree(pieces).query_nearest(local_points)
     order = np.argsort(which, kind="stable")
     which, seg = which[order], seg[order]
     first = np.unique(which, return_index=True)[1]  # one segment per point (ties)
     nearest = shapely.get_point(
-        shapely.shortest_line(local_points[which[first]], segments[seg[first]]), 1
+        shapely.shortest_line(local_points[which[first]], pieces[seg[first]]), 1
     )
     nx, ny = to_wgs.transform(shapely.get_x(nearest), shapely.get_y(nearest))
     _, _, metres = GEOD.inv(shapely.get_x(points), shapely.get_y(points), nx, ny)
@@ -369,7 +362,9 @@ def locate(
     Route roles (origin, crossing, destination) make a LineString in that order; a
     route with an origin and a destination but no crossing place gets the point where
     it first meets the border inserted as its crossing, flagged ``crossing_inferred``.
-    Events with only sites get a Point (one site) or MultiPoint (several).
+    Events with only sites get a Point (one site) or MultiPoint (several). Regions
+    are never points: a route to or from one ends at its crossing (see
+    :mod:`mapapp.crossings`), and an event only at regions is not located.
 
     Parameters
     ----------
@@ -393,9 +388,12 @@ def locate(
     xy = shapely.get_coordinates(places.geometry.values)[code]
     refs["x"], refs["y"] = xy[:, 0], xy[:, 1]
     refs["inferred_route"] = False
+    is_area = places["kind"].isin(AREA_KINDS).to_numpy(dtype=bool)[code]
+    drawn, area_inferred = area_ends(refs, is_area, line)
 
     geometry = np.full(n, None, dtype=object)
-    lines, line_ev, inferred_ev = _routes(refs[refs["rank"] < 3], line)
+    lines, line_ev, inferred_ev = _routes(drawn[drawn["rank"] < 3], line)
+    inferred_ev = np.union1d(inferred_ev, area_inferred)
     line_events = np.unique(line_ev)
     if len(lines):
         _, codes = np.unique(line_ev, return_inverse=True)
@@ -409,7 +407,8 @@ def locate(
             )
     refs.loc[refs["ev"].isin(inferred_ev), "inferred_route"] = True
 
-    pointy = refs[~refs["ev"].isin(line_events)].sort_values(["ev", "rank", "order"])
+    pointy = drawn[~drawn["ev"].isin(line_events) & drawn["place"].notna()]
+    pointy = pointy.sort_values(["ev", "rank", "order"])
     pointy = pointy.drop_duplicates(["ev", "x", "y"])
     if len(pointy):
         ev_of = pointy["ev"].to_numpy()
@@ -538,44 +537,6 @@ def _routes(route: pd.DataFrame, line: BaseGeometry) -> tuple[np.ndarray, ...]:
     line_ev = path_ev.loc[drawable].to_numpy(dtype=int)
     inferred_ev = np.unique(path_ev.loc[inferred_paths].to_numpy(dtype=int))
     return lines, line_ev, inferred_ev
-
-
-def first_crossings(
-    ends: np.ndarray, line: BaseGeometry
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return where each straight route first meets a line.
-
-    Parameters
-    ----------
-    ends : ndarray, shape (n, 4)
-        ``x0, y0, x1, y1`` of each route.
-    line : shapely geometry
-        The border.
-
-    Returns
-    -------
-    xy : ndarray, shape (k, 2)
-        The first crossing point of each route that meets the line.
-    found : ndarray of int
-        Which routes (rows of ``ends``) those are.
-    """
-    # Identical routes are computed once; the border is cut into 2-point segments in
-    # an STRtree so each route is intersected only with the few segments it touches.
-    unique, inverse = np.unique(ends, axis=0, return_inverse=True)
-    routes = shapely.linestrings(unique.reshape(-1, 2, 2))
-    segs = _segments(line)
-    route_idx, seg_idx = shapely.STRtree(segs).query(routes, predicate="intersects")
-    hits = shapely.intersection(routes[route_idx], segs[seg_idx])
-    # a hit is a point, or a segment where a route runs along the border: its start
-    hits = np.where(shapely.get_type_id(hits) == 0, hits, shapely.get_point(hits, 0))
-    along = shapely.line_locate_point(routes[route_idx], hits)
-    order = np.lexsort((along, route_idx))
-    first = order[np.r_[True, np.diff(route_idx[order]) != 0]] if len(order) else order
-    xy_unique = np.full((len(unique), 2), np.nan)
-    xy_unique[route_idx[first]] = shapely.get_coordinates(hits[first])
-    xy = xy_unique[inverse.ravel()]
-    found = np.flatnonzero(~np.isnan(xy[:, 0]))
-    return xy[found], found
 
 
 def geocode(

@@ -29,6 +29,7 @@ from jinja2 import Template
 from mapapp import templating
 from mapapp.layers import BaseLayers
 from mapapp.mapscripts import KEYS_JS, LABEL_JS
+from mapapp.model import AREA_KINDS
 from mapapp.model import EVENT_KINDS
 from mapapp.style import KIND_COLOURS, KIND_LABELS
 
@@ -39,7 +40,8 @@ BORDER_STYLE = {
 PLACE_LABEL_CSS = (
     "<style>.place-label{background:transparent;border:0;box-shadow:none;"
     "padding:0;font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff}"
-    ".place-label:before{display:none}</style>"
+    ".place-label:before{display:none}"
+    ".place-area{font-style:italic;letter-spacing:.08em;color:#555}</style>"
 )
 
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}
@@ -160,7 +162,9 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
         + ", "
         + places["distance_km"].map(lambda d: f"{d:.0f} km from the 1962 line")
     )
-    labelled = places[places["kind"].isin(LABELLED_KINDS)]
+    area = places["kind"].isin(AREA_KINDS).to_numpy(dtype=bool)
+    labelled = places[places["kind"].isin(LABELLED_KINDS) | area]
+    places = places[~area]  # a region is a name on the map, never a point
     x0, y0, x1, y1 = layers.border.total_bounds
     return BaseGeoJSON(
         basemap=_prepared(
@@ -177,7 +181,11 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
                 # below, so the twin towns on the line (Khorgos) do not overprint.
                 # (Labels sit to the right: Leaflet places left-hand labels before
                 # its CSS has sized them, far off the point.)
-                direction=np.where(labelled["state_1962"] == "USSR", "up", "down"),
+                direction=np.where(
+                    labelled["kind"].isin(AREA_KINDS),
+                    "area",
+                    np.where(labelled["state_1962"] == "USSR", "up", "down"),
+                ),
                 # which label gives way when two collide: the higher rank wins
                 rank=labelled["kind"].map(LABEL_RANK).fillna(0).astype(int),
             ),
@@ -329,10 +337,12 @@ def place_layer(base: BaseGeoJSON) -> folium.FeatureGroup:
         marker=folium.CircleMarker(radius=0, opacity=0, fill=False),
         on_each_feature=JsCode(
             "function(feature, layer) {"
-            " var up = feature.properties.direction === 'up';"
+            " var d = feature.properties.direction, area = d === 'area';"
             " layer.bindTooltip(feature.properties.name_1962, {permanent: true,"
-            " direction: 'right', offset: [5, up ? -6 : 6],"
-            " className: 'place-label place-rank-' + feature.properties.rank}); }"
+            " direction: area ? 'center' : 'right',"
+            " offset: area ? [0, 0] : [5, d === 'up' ? -6 : 6],"
+            " className: 'place-label place-rank-' + feature.properties.rank"
+            " + (area ? ' place-area' : '')}); }"
         ),
     ).add_to(group)
     return group

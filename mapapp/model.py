@@ -53,6 +53,8 @@ PLACE_KINDS = (
     "consulate",
     "pass",
 )
+# Units drawn as a name, never as a point: no route starts or ends at one (crossings).
+AREA_KINDS = ("county", "prefecture", "district", "region")
 STATES = ("PRC", "USSR")
 GEO_PRECISIONS = ("exact", "approximate", "region")
 

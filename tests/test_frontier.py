@@ -1,6 +1,7 @@
 """The real places on the shipped layers: the sides and distances the issue asks for."""
 
 import pytest
+import shapely
 
 from mapapp import geocode, io, load
 
@@ -21,14 +22,14 @@ def test_prc_side(located, place):
 
 
 @pytest.mark.parametrize(
-    "place", ["khorgos-kz", "zharkent", "bakhty", "urjar", "usharal"]
+    "place", ["khorgos-kz", "zharkent", "urjar", "usharal"]
 )
 def test_ussr_side(located, place):
     assert located.places.loc[place, "side"] == "USSR"
     assert located.places.loc[place, "unit"] == "Kazakh SSR"
 
 
-@pytest.mark.parametrize("place", ["khorgos-cn", "khorgos-kz", "baketu"])
+@pytest.mark.parametrize("place", ["khorgos-cn", "khorgos-kz", "baketu", "bakhty"])
 def test_crossing_points_lie_within_3_km_of_the_line(located, place):
     assert located.places.loc[place, "distance_km"] < 3
 
@@ -48,7 +49,8 @@ def test_layers_are_normalised_to_4326():
 def test_far_events_keep_real_coordinates(located):
     events = located.events.set_index("id")
     far = events[events["far"]]
-    assert len(far) > 0 and far["located"].all()
+    at_points = far["place_ids"].str.contains("beijing|moscow|urumqi")
+    assert at_points.sum() > 0 and far.loc[at_points, "located"].all()
     beijing = located.places.loc["beijing"]
     assert beijing["far"] and beijing.geometry.x > 110
     assert len(events) == len(located.events)  # none dropped
@@ -59,3 +61,24 @@ def test_bundled_crossings_have_routes(located):
     row = events.loc["1962-04-22-mass-crossing"]
     assert row.geometry.geom_type == "MultiLineString"
     assert row.place_ids == "ili-prefecture|khorgos-cn|tacheng|baketu"
+
+
+def test_regions_are_never_points(located):
+    """A region (SSR, prefecture, district, county) never stands for an event."""
+    events = located.events.set_index("id")
+    assert not events.loc["1957-08-dual-nationality-treaty-proposal", "located"]
+    assert not events.loc["1915-ili-valley-delimitation", "located"]
+
+
+def test_routes_to_a_region_end_just_past_their_crossing(located):
+    """Ili -> Khorgos -> the Kazakh SSR ends a few km past Khorgos, not at Alma-Ata."""
+    events = located.events.set_index("id")
+    routes = events.loc["1962-exodus-size-estimates"].geometry
+    khorgos = located.places.loc["khorgos-cn"].geometry
+    ili = [g for g in routes.geoms if g.distance(khorgos) < 1e-9][0]
+    start, end = (shapely.Point(c) for c in (ili.coords[0], ili.coords[-1]))
+    alma_ata = located.places.loc["almaty"].geometry
+    assert end.distance(alma_ata) > 2  # degrees: nowhere near the capital
+    assert 0.05 < end.distance(khorgos) < 0.25  # about 12 km past the crossing
+    assert 0.05 < start.distance(khorgos) < 0.25  # and starts 12 km before it
+    assert located.places.loc["ili-prefecture"].geometry.distance(start) > 0.5

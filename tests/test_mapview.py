@@ -155,16 +155,16 @@ def test_place_labels_carry_their_rank_and_give_way_by_it():
 
     labels = gpd.GeoDataFrame(
         {
-            "label": ["Yining", "Suiding"],
-            "other_names": [[], []],
-            "far": [False, False],
-            "side": ["PRC", "PRC"],
-            "distance_km": [60.0, 40.0],
-            "kind": ["city", "county-seat"],
-            "state_1962": ["PRC", "PRC"],
-            "precision": ["exact", "exact"],
+            "label": ["Yining", "Suiding", "Ili"],
+            "other_names": [[], [], []],
+            "far": [False, False, False],
+            "side": ["PRC", "PRC", "PRC"],
+            "distance_km": [60.0, 40.0, 60.0],
+            "kind": ["city", "county-seat", "prefecture"],
+            "state_1962": ["PRC", "PRC", "PRC"],
+            "precision": ["exact", "exact", "region"],
         },
-        geometry=[Point(81.3, 43.9), Point(80.8, 44.0)],
+        geometry=[Point(81.3, 43.9), Point(80.8, 44.0), Point(81.3, 43.9)],
         crs=4326,
     )
     empty = gpd.GeoDataFrame(
@@ -189,5 +189,14 @@ def test_place_labels_carry_their_rank_and_give_way_by_it():
         for f in base.labels["features"]
     }
     assert ranks["Yining"] > ranks["Suiding"]  # a city wins over a county seat
+    # a region is a name (drawn centred, in its own style), never a point
+    assert ranks["Ili"] < ranks["Suiding"]
+    names = [f["properties"]["name_1962"] for f in base.places["features"]]
+    assert names == ["Yining", "Suiding"]
+    directions = {
+        f["properties"]["name_1962"]: f["properties"]["direction"]
+        for f in base.labels["features"]
+    }
+    assert directions["Ili"] == "area" and directions["Yining"] == "down"
     script = generate_leaflet_string(mapview.base_map(base))
     assert "place-rank-" in script and "getBoundingClientRect" in script
