@@ -42,7 +42,7 @@ import pandas as pd
 import shapely
 from pydantic import BaseModel
 
-from mapapp import cells, geojson, gpkg, lpf, write
+from mapapp import cells, columns, geojson, gpkg, lpf, write
 from mapapp.cells import (
     BOOLEAN,
     COLUMNS,
@@ -292,31 +292,7 @@ def geoparquet_bytes(table: gpd.GeoDataFrame, metadata: Mapping[str, Any]) -> by
     empty when none); ``claims`` and ``sources`` stay JSON text, as in CSV. The
     export's metadata is the file's ``mapapp`` key-value metadata.
     """
-    import pyarrow as pa
-
-    out = table.copy()
-    for name in ("date_start", "date_end"):
-        out[name] = pd.array(
-            [date.fromisoformat(v) if v else None for v in out[name]],
-            dtype=pd.ArrowDtype(pa.date32()),
-        )
-    lows, highs = [], []
-    for text in out["claims"]:
-        people = [
-            c
-            for c in (json.loads(text) if isinstance(text, str) else text or [])
-            if c.get("quantity") == "people"
-        ]
-        values = [
-            v
-            for c in people
-            for v in (c.get("value"), c.get("low"), c.get("high"))
-            if v is not None
-        ]
-        lows.append(min(values) if values else None)
-        highs.append(max(values) if values else None)
-    out["people_min"] = pd.array(lows, dtype="Float64")
-    out["people_max"] = pd.array(highs, dtype="Float64")
+    out = columns.typed(table)
     for name in NESTED:
         out[name] = [
             v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
@@ -391,7 +367,8 @@ def build(
         layers = gpkg.layers(
             table, data, located.places, frame.border, frame.zones, metadata
         )
-        return write.gpkg_bytes(layers)
+        sql = gpkg.statements(gpkg.tables(table, data), list(layers))
+        return write.gpkg_bytes(layers, sql)
     if fmt == "parquet":
         return geoparquet_bytes(table, metadata)
     if fmt == "lpf":

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyogrio
@@ -32,12 +35,18 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def write_gpkg(path: Path, layers: Mapping[str, pd.DataFrame]) -> None:
+def write_gpkg(
+    path: Path,
+    layers: Mapping[str, pd.DataFrame],
+    statements: Sequence[tuple[str, Sequence[Any]]] = (),
+) -> None:
     """Write layers to a GeoPackage atomically: complete, or not there at all.
 
     Every layer goes into a temporary GeoPackage in the target's folder, which is
     renamed over the target once all are written; on any failure it is removed.
-    Frames without geometry become attribute tables.
+    Frames without geometry become attribute tables; Arrow ``date32`` columns
+    become DATE fields. ``statements`` (SQL and parameters, e.g. from
+    :func:`mapapp.gpkg.statements`) then run in one transaction.
 
     Raises
     ------
@@ -55,7 +64,9 @@ def write_gpkg(path: Path, layers: Mapping[str, pd.DataFrame]) -> None:
             p.unlink(missing_ok=True)
         for name, frame in layers.items():
             try:
-                pyogrio.write_dataframe(frame, tmp, layer=name, driver="GPKG")
+                pyogrio.write_dataframe(
+                    frame, tmp, layer=name, driver="GPKG", use_arrow=True
+                )
             except (
                 pyogrio.errors.DataSourceError,
                 pyogrio.errors.DataLayerError,
@@ -63,15 +74,25 @@ def write_gpkg(path: Path, layers: Mapping[str, pd.DataFrame]) -> None:
                 pyogrio.errors.GeometryError,
             ) as exc:
                 raise ExportError(f"cannot write layer {name!r}: {exc}") from None
+        if statements:
+            try:
+                with contextlib.closing(sqlite3.connect(tmp)) as db, db:
+                    for sql, params in statements:
+                        db.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise ExportError(f"cannot finish the GeoPackage: {exc}") from None
         os.replace(tmp, path)
     finally:
         for p in leftovers:
             p.unlink(missing_ok=True)
 
 
-def gpkg_bytes(layers: Mapping[str, pd.DataFrame]) -> bytes:
+def gpkg_bytes(
+    layers: Mapping[str, pd.DataFrame],
+    statements: Sequence[tuple[str, Sequence[Any]]] = (),
+) -> bytes:
     """Return a GeoPackage of the layers as bytes (for a download button)."""
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "export.gpkg"
-        write_gpkg(target, layers)
+        write_gpkg(target, layers, statements)
         return target.read_bytes()

@@ -23,6 +23,12 @@ if [[ ",$extras," == *",e2e,"* ]]; then
   # nginx in front of two replicas (tests/e2e/test_replicas_browser.py)
   command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
 fi
+# GDAL's own tools read the GeoPackage back in the tests (ogrinfo, and its Python
+# bindings for the relations QGIS sees): tests/test_gpkg.py
+if [[ ",$extras," == *",test,"* ]]; then
+  command -v ogrinfo >/dev/null 2>&1 || need_apt+=(gdal-bin)
+  /usr/bin/python3 -c 'from osgeo import gdal' >/dev/null 2>&1 || need_apt+=(python3-gdal)
+fi
 # geodata/build.py and scripts/vendor_assets.py fetch pinned packages with npm pack
 if [[ ",$extras," == *",build,"* ]] && ! command -v npm >/dev/null 2>&1; then
   need_apt+=(npm)

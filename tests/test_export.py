@@ -18,7 +18,7 @@ import yaml
 from click.testing import CliRunner
 from shapely.geometry import Point, Polygon
 
-from mapapp import cells, export, geojson, gpkg, importer, load, lpf, meta, write
+from mapapp import cells, export, geojson, importer, load, lpf, meta, write
 from mapapp.cli import cli
 from mapapp.errors import ExportError
 from tests.world import world
@@ -256,85 +256,6 @@ def test_csv_columns_and_formula_neutralised(table):
 def test_neutralise_and_restore(cell, written):
     assert cells.neutralise(cell) == written
     assert cells.restore(written) == cell
-
-
-# --- GeoPackage ------------------------------------------------------------------
-
-
-def _layers(w, table, metadata):
-    return gpkg.layers(
-        table, w.data, w.located.places, w.frontier.border, w.zones, metadata
-    )
-
-
-def test_gpkg_layers_read_back(tmp_path, w, table, metadata):
-    path = tmp_path / "out" / "export.gpkg"
-    write.write_gpkg(path, _layers(w, table, metadata))
-    names = [name for name, _ in pyogrio.list_layers(path)]
-    assert names == list(gpkg.LAYERS)
-    events = pyogrio.read_dataframe(path, layer="events")
-    assert events["id"].tolist() == table["id"].tolist()
-    for got, want in zip(events.geometry, table.geometry, strict=True):
-        assert (got is None) if want is None else shapely.equals_exact(got, want, 1e-9)
-    for name in FLAT:
-        assert _seen(events[name]) == table[name].tolist(), name
-    assert json.loads(events.loc[0, "claims"]) == json.loads(table.loc[0, "claims"])
-    routes = pyogrio.read_dataframe(path, layer="routes")
-    assert routes["id"].tolist() == ["route-inferred", "two-routes"]
-    places = pyogrio.read_dataframe(path, layer="places")
-    assert set(places["id"]) == set(w.data.places)
-    assert json.loads(places.set_index("id").loc["tacheng", "names"])[1] == {
-        "name": "Чугучак",
-        "lang": "ru",
-    }
-    border = pyogrio.read_dataframe(path, layer="border_1962")
-    assert json.loads(border.loc[0, "basis"]) == ["a treaty", "a map"]
-    zones = pyogrio.read_dataframe(path, layer="uncertain_zones")
-    assert shapely.equals(zones.geometry.iloc[0], w.zones.geometry.iloc[0])
-    table_meta = pyogrio.read_dataframe(path, layer="metadata", read_geometry=False)
-    pairs = dict(zip(table_meta["key"], table_meta["value"], strict=True))
-    assert pairs["license"] == "CC-BY-4.0"
-    assert json.loads(pairs["third_party"])[0]["license"] == "ODbL-1.0"
-    assert list(tmp_path.joinpath("out").iterdir()) == [path]
-
-
-def test_gpkg_failure_mid_way_leaves_nothing(tmp_path, w, table, metadata, monkeypatch):
-    real = pyogrio.write_dataframe
-    calls = []
-
-    def failing(frame, path, layer, **kwargs):
-        calls.append(layer)
-        if layer == "places":
-            raise pyogrio.errors.DataSourceError("disk full")
-        return real(frame, path, layer=layer, **kwargs)
-
-    monkeypatch.setattr(pyogrio, "write_dataframe", failing)
-    target = tmp_path / "export.gpkg"
-    with pytest.raises(ExportError, match="cannot write layer 'places': disk full"):
-        write.write_gpkg(target, _layers(w, table, metadata))
-    assert calls == ["events", "routes", "places"]
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_gpkg_replaces_an_existing_file_only_when_complete(
-    tmp_path, w, table, metadata, monkeypatch
-):
-    target = tmp_path / "export.gpkg"
-    target.write_bytes(b"old")
-    monkeypatch.setattr(
-        pyogrio,
-        "write_dataframe",
-        lambda *a, **k: (_ for _ in ()).throw(pyogrio.errors.DataLayerError("boom")),
-    )
-    with pytest.raises(ExportError):
-        write.write_gpkg(target, _layers(w, table, metadata))
-    assert target.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["export.gpkg"]
-
-
-def test_gpkg_bytes_is_a_geopackage(w, table, metadata):
-    data = write.gpkg_bytes(_layers(w, table, metadata))
-    assert data[:16] == b"SQLite format 3\x00"
 
 
 # --- atomic text exports -----------------------------------------------------------
