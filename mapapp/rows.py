@@ -207,6 +207,9 @@ class RowChecker:
                         Problem(self.label, row.line, record, column, p.message)
                     )
         if found or event is None:
+            # in the order of the row's columns, as the reader reads the row
+            where = {name: i for i, name in enumerate(row.cells)}
+            found.sort(key=lambda p: where.get(p.field or "", len(where)))
             self.result.problems.extend(found)
             return
         self._accept(event, row.line, new_sources.values(), point)
@@ -556,8 +559,10 @@ class RowChecker:
             return nested
         if not people and not claimant:
             return []
-        if not citations:
-            return []  # the row is rejected for its missing source
+        if not citations:  # the row is rejected for its source; judge the figures too
+            for column, message in _people(people, claimant, "", False)[1]:
+                bad(column, message)
+            return []
         first = citations[0]["source"]
         unverified = first in known and known[first].grade == "D"
         key = ("people", people, claimant, first, unverified)
@@ -584,31 +589,36 @@ def _people(
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
     """Return the claims of a people and a claimant cell, or what is wrong."""
     figures, claimants = cells.split(people), cells.split(claimant)
+    messages = []
+    numbers = []
+    for figure in figures:  # every figure is judged, whatever else is wrong
+        try:
+            numbers.append(cells.parse_figure(figure))
+        except ValueError as exc:
+            messages.append(("people", str(exc)))
     if figures and not claimants:
-        return [], [
+        messages.append(
             (
                 "claimant",
                 f"a number without its claimant (got people {people!r} and an empty "
                 "claimant; expected who claimed the number)",
             )
-        ]
-    if len(claimants) != len(figures):
-        return [], [
+        )
+    elif len(claimants) != len(figures):
+        messages.append(
             (
                 "people",
                 f"{len(figures)} figure(s) for {len(claimants)} claimant(s) (got "
                 f"people {people!r}, claimant {claimant!r}; expected one claimant "
                 "per figure)",
             )
-        ]
-    claims, messages = [], []
-    for figure, who in zip(figures, claimants, strict=True):
-        try:
-            number = cells.parse_figure(figure)
-        except ValueError as exc:
-            messages.append(("people", str(exc)))
-            continue
-        claims.append(_claim(number, who, source, unverified))
+        )
+    if messages:
+        return [], messages
+    claims = [
+        _claim(number, who, source, unverified)
+        for number, who in zip(numbers, claimants, strict=True)
+    ]
     return claims, messages
 
 

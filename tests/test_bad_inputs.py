@@ -346,11 +346,11 @@ IMPORTS = [
     pytest.param(
         "wrong-types.csv",
         [
+            f"{M}/wrong-types.csv:2: typed: when: not an EDTF date (got 'spring 1962'; "
+            + EDTF_ALLOWED,
             f"{M}/wrong-types.csv:2: typed: people: not a number of people (got "
             "'many'; expected a number such as 6000, a range 5000-6000 or approximate "
             "~6000)",
-            f"{M}/wrong-types.csv:2: typed: when: not an EDTF date (got 'spring 1962'; "
-            + EDTF_ALLOWED,
         ],
         [],
         id="csv-wrong-types",
@@ -443,11 +443,11 @@ IMPORTS = [
     pytest.param(
         "claims-not-json.csv",
         [
-            f"{M}/claims-not-json.csv:2: edited: source: no source (got an empty "
-            "source cell; expected a source id or a citation in words)",
             f"{M}/claims-not-json.csv:2: edited: claims: malformed JSON (Expecting ',' "
             "delimiter at character 37; expected a JSON array of claims, as the export "
             "writes)",
+            f"{M}/claims-not-json.csv:2: edited: source: no source (got an empty "
+            "source cell; expected a source id or a citation in words)",
         ],
         [],
         id="csv-claims-column-malformed-json",

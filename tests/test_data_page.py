@@ -74,16 +74,16 @@ def test_upload_instead_of_bundled_and_rejected_rows_are_reported():
         {
             "Line": 3,
             "Record": "my-bad",
-            "Field": "place",
-            "Problem": "unknown place (got 'Tachen'; expected a gazetteer id or "
-            "name; closest: tacheng)",
+            "Field": "when",
+            "Problem": "impossible date: April 1962 has 30 days (got '1962-04-31'; "
+            "expected a day from 01 to 30)",
         },
         {
             "Line": 3,
             "Record": "my-bad",
-            "Field": "when",
-            "Problem": "impossible date: April 1962 has 30 days (got '1962-04-31'; "
-            "expected a day from 01 to 30)",
+            "Field": "place",
+            "Problem": "unknown place (got 'Tachen'; expected a gazetteer id or "
+            "name; closest: tacheng)",
         },
     ]
     at.session_state["page"] = "map"

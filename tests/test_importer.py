@@ -279,16 +279,16 @@ def test_edited_derived_column_is_reported(w):
     assert [(p.line, p.field, p.message) for p in result.problems] == [
         (
             2,
+            "people",
+            "disagrees with the claims column (got '7000|5000-6000'; expected "
+            "'~6000|5000-6000' as claims gives, or an empty cell; edit claims instead)",
+        ),
+        (
+            2,
             "source",
             "disagrees with the sources column (got 'memo'; expected "
             "'memo|kraus|rumour' as sources gives, or an empty cell; edit sources "
             "instead)",
-        ),
-        (
-            2,
-            "people",
-            "disagrees with the claims column (got '7000|5000-6000'; expected "
-            "'~6000|5000-6000' as claims gives, or an empty cell; edit claims instead)",
         ),
     ]
 
@@ -398,6 +398,16 @@ def test_empty_source_is_reported(w):
             "citation in words)",
         )
     ]
+
+
+def test_a_row_lists_every_real_problem_in_the_order_of_its_columns(w):
+    result = run(w, rows("a,,riot,1962-13,Nowhere,,,,abc,,"))
+    assert [p.field for p in result.problems] == [
+        "title", "kind", "when", "place", "summary", "people", "claimant", "source",
+    ]  # fmt: skip
+    # the figure is judged even when the row is rejected for its source
+    assert "not a number of people (got 'abc'" in result.problems[5].message
+    assert "a number without its claimant" in result.problems[6].message
 
 
 def test_same_free_text_twice_makes_one_source(w):
@@ -561,10 +571,10 @@ def test_validate_a_bad_csv_lists_every_problem():
     )
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
-        "tests/data/import/researcher-bad.csv:3: my-bad: place: unknown place (got "
-        "'Tachen'; expected a gazetteer id or name; closest: tacheng)",
         "tests/data/import/researcher-bad.csv:3: my-bad: when: impossible date: April "
         "1962 has 30 days (got '1962-04-31'; expected a day from 01 to 30)",
+        "tests/data/import/researcher-bad.csv:3: my-bad: place: unknown place (got "
+        "'Tachen'; expected a gazetteer id or name; closest: tacheng)",
     ]
 
 
