@@ -21,7 +21,13 @@ templating.enable()  # compiled templates and compact JSON for every map drawn
 st.html(nav.PAGE_CSS)  # the app's contrast fixes, on every page
 nav.keep_widget_state()
 navigation = st.navigation(
-    [nav.map_page(), nav.source_page(), nav.data_page(), nav.present_page()]
+    [
+        nav.map_page(),
+        nav.source_page(),
+        nav.data_page(),
+        nav.present_page(),
+        nav.build_page(),
+    ]
 )
 try:
     navigation.run()

@@ -60,6 +60,13 @@ def data_page() -> st.Page:
     return st.Page(page.render, title="Your own events", url_path="data")
 
 
+def build_page() -> st.Page:
+    """Return the tour builder."""
+    from app_pages import build_page as page
+
+    return st.Page(page.render, title="Build a tour", url_path="build")
+
+
 def present_page() -> st.Page:
     """Return the page that presents a guided tour to a class, one step at a time."""
     from app_pages import present_page as page

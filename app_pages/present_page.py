@@ -13,7 +13,7 @@ from app_pages import nav
 from app_pages.loaded import Loaded, base_map, data_token, load
 from mapapp import tour, tourhtml
 from mapapp.detail import md_escape
-from mapapp.errors import DataError
+from mapapp.errors import DataError, MapAppError
 from mapapp.load import read_tours
 from mapapp.style import KIND_COLOURS
 from mapapp.tour import Slide, Tours
@@ -136,6 +136,34 @@ def tour_slides(tour_id: str) -> list[Slide]:
     return tour.slides(load_tours().tours[tour_id], loaded.data, loaded.events)
 
 
+def _draft() -> tour.Tour | None:
+    """Return the builder's draft a ``?draft=`` link names (None, noted, if bad)."""
+    token = st.query_params.get("draft")
+    if not token:
+        return None
+    from app_pages.build_page import draft_tour, read_draft
+
+    try:
+        chosen = draft_tour(read_draft(token))
+    except (MapAppError, ValueError) as exc:
+        st.warning(f"The link's draft tour cannot be shown ({exc}); showing the tours.")
+        st.query_params.pop("draft", None)
+        return None
+    if tour.check(Tours(tours={chosen.id: chosen}), load().data):
+        st.warning("The draft tour has problems: open it in the builder to fix them.")
+        st.query_params.pop("draft", None)
+        return None
+    return chosen
+
+
+def _slides(tours: Tours, tour_id: str, draft: tour.Tour | None) -> list[Slide]:
+    """Return the slides of a bundled tour (cached) or of the draft (made now)."""
+    if draft is None:
+        return tour_slides(tour_id)
+    loaded = load()
+    return tour.slides(tours.tours[tour_id], loaded.data, loaded.events)
+
+
 def _default_tour(tours: Tours) -> str:
     return "default" if "default" in tours.tours else next(iter(tours.tours))
 
@@ -146,7 +174,9 @@ def _init_state(tours: Tours) -> None:
     This happens once per session, and again when a link naming another tour or
     step is followed within it (the sidebar's bare link keeps the step reached).
     """
-    params = {k: v for k, v in st.query_params.to_dict().items() if k != "data"}
+    params = {
+        k: v for k, v in st.query_params.to_dict().items() if k not in ("data", "draft")
+    }
     if st.session_state.get("_present_init") and params in (
         {},
         st.session_state.get("_present_written"),
@@ -335,7 +365,7 @@ def _map(loaded: Loaded, slides: list[Slide], i: int) -> None:
     )
 
 
-def _foot(loaded: Loaded, tour_id: str) -> None:
+def _foot(loaded: Loaded, chosen: tour.Tour, slides: list[Slide]) -> None:
     """Draw the keys, the offline download and the way back, under the step's text.
 
     They sit at the end of the text column (which scrolls if it must), so that the
@@ -346,7 +376,14 @@ def _foot(loaded: Loaded, tour_id: str) -> None:
             "Keys: → or PageDown next, ← or PageUp previous, Home first, End last "
             "(presentation clickers work). Faded marks are earlier steps."
         )
-        _download(loaded, tour_id)
+        _download(loaded, chosen, slides)
+        draft = st.query_params.get("draft")
+        if draft:  # a preview from the builder goes back to it
+            st.page_link(
+                nav.build_page(),
+                label="Back to the tour builder",
+                query_params={"draft": draft},
+            )
         st.page_link(nav.map_page(), label="Back to the map and timeline")
 
 
@@ -387,14 +424,12 @@ def _text(
             foot()
 
 
-def _download(loaded: Loaded, tour_id: str) -> None:
+def _download(loaded: Loaded, chosen: tour.Tour, slides: list[Slide]) -> None:
     """Offer the tour as one HTML file that presents it offline (built on click)."""
-    chosen = load_tours().tours[tour_id]
+    tour_id = chosen.id
 
     def build() -> str:
-        return tourhtml.tour_html(
-            chosen, tour_slides(tour_id), loaded.drawable, loaded.base
-        )
+        return tourhtml.tour_html(chosen, slides, loaded.drawable, loaded.base)
 
     st.download_button(
         "Download this tour for offline use (one HTML file)",
@@ -411,17 +446,20 @@ def _download(loaded: Loaded, tour_id: str) -> None:
 def render() -> None:
     """Draw the present page for ``?tour=ID&step=N`` (N from 1)."""
     loaded = load()
-    tours = load_tours()
+    draft = _draft()
+    tours = Tours(tours={draft.id: draft}) if draft else load_tours()
     st.html(CSS)
     st.html(KEYS_JS, unsafe_allow_javascript=True)
     if not tours.tours:
         st.info("There are no tours yet: add one to events/tours/ (see the docs).")
         return
     _init_state(tours)
+    if st.session_state.get("present_tour") not in tours.tours:  # a draft came or went
+        st.session_state.update(present_tour=_default_tour(tours), present_step=0)
     for note in st.session_state.pop("_present_notes", []):
         st.warning(note)
     tour_id = st.session_state.present_tour
-    slides = tour_slides(tour_id)
+    slides = _slides(tours, tour_id, draft)
     count = len(slides)
     i = min(max(st.session_state.present_step, 0), count - 1)
     st.session_state.present_step = i
@@ -430,11 +468,15 @@ def render() -> None:
     with left, st.container(key="present-map"):
         _map(loaded, slides, i)
     with right:
-        description = load_tours().tours[tour_id].description if i == 0 else None
+        chosen = tours.tours[tour_id]
+        description = chosen.description if i == 0 else None
         row = loaded.events.loc[slides[i].event]
         far = bool(row["located"]) and bool(row["far"])
-        _text(slides[i], description, lambda: _foot(loaded, tour_id), far)
+        _text(slides[i], description, lambda: _foot(loaded, chosen, slides), far)
     written = {"tour": tour_id, "step": str(i + 1)}
     st.session_state._present_written = written
     token = data_token()
-    st.query_params.from_dict({**written, "data": token} if token else written)
+    params = {**written, "data": token} if token else dict(written)
+    if draft is not None:
+        params["draft"] = st.query_params.get("draft")
+    st.query_params.from_dict(params)

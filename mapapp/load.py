@@ -8,6 +8,7 @@ and geocode against the 1962 frontier.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,13 +22,19 @@ from mapapp.importer import ImportResult, gc_paused, import_events
 from mapapp.io import (
     MAX_BYTES,
     data_root,
+    decode,
     label_of,
     read_bytes,
     read_frontier,
     read_layer,
 )
 from mapapp.model import Event, Place, Source
-from mapapp.records import read_places, read_records, read_source_texts
+from mapapp.records import (
+    parse_records,
+    read_places,
+    read_records,
+    read_source_texts,
+)
 from mapapp.tour import Tour, Tours
 
 
@@ -53,9 +60,20 @@ def classify(path: Path) -> str:
         return "imports" if _holds_events(path) else "places"
     if path.parent.name == "sources":
         return "sources"
-    if path.parent.name == "tours":
+    if path.parent.name == "tours" or _holds_tour(path):
         return "tours"
     return "events"
+
+
+def _holds_tour(path: Path) -> bool:
+    """Tell a tour file (a top-level ``steps:`` key) from an event file, anywhere."""
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            return False
+        text = path.read_bytes().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return False  # read_records reports it
+    return re.search(r"^steps:", text, re.MULTILINE) is not None
 
 
 def read_dataset(
@@ -136,6 +154,16 @@ def read_tours(
     if paths is None:
         paths = sorted((root / "events" / "tours").glob("*.yaml"))
     rows, problems = read_records(paths, Tour, root)
+    return Tours.from_located(rows), problems
+
+
+def parse_tours(data: bytes, label: str) -> tuple[Tours, list[Problem]]:
+    """Read tours from the bytes of one uploaded YAML file (as :func:`read_tours`)."""
+    try:
+        text = decode(data, label)
+    except DataError as exc:
+        return Tours.from_located([]), list(exc.problems)
+    rows, problems = parse_records(text, label, Tour)
     return Tours.from_located(rows), problems
 
 

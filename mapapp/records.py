@@ -36,17 +36,31 @@ def read_records(
     for path in paths:
         label = label_of(path, root)
         try:
-            doc = parse_yaml(read_text(path, label), label)
+            text = read_text(path, label)
         except DataError as exc:
             problems.extend(exc.problems)
             continue
-        raws, found = record_mappings(doc, label)
-        problems.extend(found)
-        for i, raw in enumerate(raws):
-            record, found = build(model, raw, label, i)
-            problems.extend(found)
-            if record is not None:
-                out.append((record, label, field_lines(raw)))
+        records, found = parse_records(text, label, model)
+        out += records
+        problems += found
+    return out, problems
+
+
+def parse_records(
+    text: str, label: str, model: type[M]
+) -> tuple[list[tuple[M, str, dict[str, int]]], list[Problem]]:
+    """Read the YAML text of one file (named ``label`` in messages) into models."""
+    out: list[tuple[M, str, dict[str, int]]] = []
+    try:
+        doc = parse_yaml(text, label)
+    except DataError as exc:
+        return out, list(exc.problems)
+    raws, problems = record_mappings(doc, label)
+    for i, raw in enumerate(raws):
+        record, found = build(model, raw, label, i)
+        problems += found
+        if record is not None:
+            out.append((record, label, field_lines(raw)))
     return out, problems
 
 

@@ -9,6 +9,7 @@ present page and the offline export show, one :class:`Slide` per step.
 from __future__ import annotations
 
 import difflib
+import json
 import math
 from dataclasses import dataclass, field
 
@@ -158,6 +159,29 @@ def _check_step(
             f"{quotes} quote(s); expected 1 to {quotes}, or no quote field)",
         )
     return "", None
+
+
+def tour_yaml(tour: Tour) -> str:
+    """Return a tour as the YAML of a tour file (``mapapp validate`` reads it back).
+
+    Text is written as JSON strings (which YAML reads as double-quoted scalars), a
+    view as one flow mapping, in the field order of the bundled tours.
+    """
+    head = {"id": tour.id, "title": tour.title, "description": tour.description}
+    lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()]
+    lines.append("steps:")
+    for step in tour.steps:
+        lines.append(f"  - event: {step.event}")
+        if step.narration:
+            text = json.dumps(step.narration, ensure_ascii=False)
+            lines.append(f"    narration: {text}")
+        if step.quote is not None:
+            lines.append(f"    quote: {step.quote}")
+        if step.view is not None:
+            v = step.view
+            where = f"lat: {v.lat:.4f}, lon: {v.lon:.4f}, zoom: {v.zoom}"
+            lines.append(f"    view: {{{where}}}")
+    return "\n".join(lines) + "\n"
 
 
 @dataclass(frozen=True)

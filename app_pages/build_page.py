@@ -1,0 +1,390 @@
+"""The tour builder (/build): find events, order them, narrate, take views, download.
+
+The work in progress is kept on the server under an unguessable token in the
+address (``?draft=…``, the upload store's rules: capped, expiring, never a path),
+so a reload or a shared link brings it back; the page also asks before it is left
+with unsaved work. The tour is checked with the same rules as ``mapapp validate``.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from app_pages import nav
+from app_pages.loaded import Loaded, base_map, load, upload_store
+from mapapp import eventlayers, tour, tourhtml, uploads
+from mapapp.errors import MapAppError
+from mapapp.load import parse_tours, read_tours
+from mapapp.model import EVENT_KINDS
+from mapapp.select import Selection, select
+from mapapp.style import KIND_LABELS
+
+DRAFT_LABEL = "tour-draft.json"
+EMPTY = {"id": "my-tour", "title": "My tour", "description": "", "steps": []}
+# Ask before leaving a page whose draft is not yet kept (a reload keeps it: the
+# token is in the address once the first change is saved).
+LEAVE_JS = """<script>
+window.onbeforeunload = (e) => {
+  const d = window.parent.document;
+  if (!d.querySelector('.st-key-build-unsaved')) return undefined;
+  e.preventDefault(); e.returnValue = ''; return '';
+};
+</script>"""
+
+
+def read_draft(token: str) -> dict:
+    """Return the draft kept under a token (raise UploadError if there is none)."""
+    kept = upload_store().get(token)
+    try:
+        draft = json.loads(kept.raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise uploads.UploadError("the kept draft is not readable") from None
+    if not isinstance(draft, dict) or not isinstance(draft.get("steps"), list):
+        raise uploads.UploadError("the kept draft is not a tour")
+    return draft
+
+
+def draft_tour(draft: dict) -> tour.Tour:
+    """Return the draft as a Tour (pydantic ValidationError if it is not one yet)."""
+    return tour.Tour.model_validate(
+        {**draft, "description": draft.get("description") or draft.get("title", "")}
+    )
+
+
+def _draft() -> dict:
+    return st.session_state.setdefault("build_draft", json.loads(json.dumps(EMPTY)))
+
+
+def _save() -> None:
+    """Keep the draft on the server and put its new token in the address."""
+    draft = _draft()
+    raw = json.dumps(draft, ensure_ascii=False).encode("utf-8")
+    old = st.session_state.get("build_token")
+    try:
+        kept = upload_store().put(raw, DRAFT_LABEL, False)
+    except uploads.UploadError as exc:
+        st.session_state.build_note = f"Not kept on the server: {exc}."
+        return
+    if old:
+        upload_store().delete(old)
+    st.session_state.build_token = kept.token
+    st.session_state.build_saved = raw
+
+
+def _restore() -> None:
+    """Take the draft from ``?draft=`` once per token (a reload, a shared link)."""
+    token = st.query_params.get("draft")
+    if not token or token in (
+        st.session_state.get("build_token"),
+        st.session_state.get("_build_tried"),
+    ):
+        return
+    st.session_state._build_tried = token
+    try:
+        draft = read_draft(token)
+    except MapAppError as exc:
+        st.warning(f"The link's draft could not be opened: {exc}.")
+        return
+    st.session_state.build_draft = draft
+    st.session_state.build_token = token
+    st.session_state.build_saved = json.dumps(draft, ensure_ascii=False).encode()
+
+
+def _add(event_id: str) -> None:
+    ev = load().by_id[event_id]
+    _draft()["steps"].append({"event": event_id, "narration": ev.summary.strip()})
+    _save()
+
+
+def _move(i: int, by: int) -> None:
+    steps = _draft()["steps"]
+    j = i + by
+    if 0 <= j < len(steps):
+        steps[i], steps[j] = steps[j], steps[i]
+        _save()
+
+
+def _remove(i: int) -> None:
+    del _draft()["steps"][i]
+    _save()
+
+
+def _edit(field: str, key: str, i: int | None = None) -> None:
+    value = st.session_state[key]
+    if i is None:
+        _draft()[field] = value
+    else:
+        _draft()["steps"][i][field] = value
+    _save()
+
+
+def _take_view(i: int, view: dict) -> None:
+    _draft()["steps"][i]["view"] = view
+    _save()
+
+
+def _load_tour(chosen: tour.Tour) -> None:
+    st.session_state.build_draft = json.loads(chosen.model_dump_json(exclude_none=True))
+    for key in [k for k in st.session_state if str(k).startswith("build-")]:
+        del st.session_state[key]
+    _save()
+
+
+def _finder(loaded: Loaded) -> None:
+    """Search and filter the events, and add the one chosen as the next step."""
+    st.subheader("Find events")
+    text = st.text_input("Search titles, summaries and place names", key="build-find")
+    kinds = st.multiselect(
+        "Kinds",
+        list(EVENT_KINDS),
+        format_func=lambda k: KIND_LABELS[k],
+        key="build-kinds",
+    )
+    ids = select(loaded.data, Selection(text=text, kinds=tuple(kinds)), loaded.keys)
+    by_id = loaded.by_id
+    picked = st.session_state.pop("build_clicked", None)  # a click on the map
+    if picked in loaded.by_id:
+        ids = ids if picked in ids else [picked, *ids]
+        st.session_state["build-choice"] = picked
+    if not ids:
+        st.caption("No event matches: change the words or the kinds.")
+        return
+    if st.session_state.get("build-choice") not in ids:
+        st.session_state.pop("build-choice", None)
+    choice = st.selectbox(
+        f"{len(ids)} events match (or click one on the map)",
+        ids,
+        format_func=lambda e: f"{by_id[e].when.human()}: {by_id[e].title}",
+        key="build-choice",
+    )
+    st.button(
+        "Add as the next step",
+        key="build-add",
+        type="primary",
+        on_click=_add,
+        args=(choice,),
+    )
+    _map(loaded, choice)
+
+
+def _map(loaded: Loaded, event_id: str) -> None:
+    """Show the chosen event; a click on another event chooses it instead."""
+    m = base_map()
+    groups = eventlayers.event_groups(loaded.drawable, list(loaded.by_id), event_id)
+    row = loaded.events.loc[event_id]
+    slide_view = tour.OVERVIEW
+    if bool(row["located"]) and not bool(row["far"]):
+        slide_view = tour.fit_view(tuple(row.geometry.bounds))
+    lat, lon, zoom = slide_view
+    out = st_folium(
+        m,
+        key="build-map",
+        height=380,
+        use_container_width=True,
+        center=(lat, lon),
+        zoom=zoom,
+        feature_group_to_add=groups,
+        returned_objects=["last_active_drawing", "center", "zoom"],
+    )
+    st.session_state.build_view = out
+    props = (out or {}).get("last_active_drawing") or {}
+    clicked = (props.get("properties") or {}).get("id")
+    if clicked and clicked != st.session_state.get("_build_last_click"):
+        st.session_state._build_last_click = clicked
+        if clicked != event_id and clicked in loaded.by_id:
+            st.session_state.build_clicked = clicked
+            st.rerun()
+
+
+def _current_view() -> dict | None:
+    out = st.session_state.get("build_view") or {}
+    centre, zoom = out.get("center"), out.get("zoom")
+    if not centre or zoom is None:
+        return None
+    zoom = min(max(round(zoom), tour.MIN_ZOOM), tour.MAX_ZOOM)
+    lat, lon = round(centre["lat"], 4), round(centre["lng"], 4)
+    return {"lat": lat, "lon": lon, "zoom": zoom}
+
+
+def _steps(loaded: Loaded, problems: dict[int, list[str]]) -> None:
+    """List the steps: narration, order, removal, view, and what is wrong."""
+    steps = _draft()["steps"]
+    st.subheader(f"Steps ({len(steps)})")
+    if not steps:
+        st.info("No steps yet: find an event on the left and add it.")
+        return
+    view = _current_view()
+    for i, step in enumerate(steps):
+        ev = loaded.by_id.get(step["event"])
+        title = ev.title if ev else step["event"]
+        with st.container(border=True, key=f"build-step-{i}"):
+            st.markdown(f"**{i + 1}. {ev.when.human() + ': ' if ev else ''}{title}**")
+            key = f"build-narration-{i}-{step['event']}"
+            st.session_state.setdefault(key, step.get("narration") or "")
+            st.text_area(
+                "Narration (your words; keep who says so)",
+                key=key,
+                on_change=_edit,
+                args=("narration", key, i),
+                height=110,
+            )
+            for message in problems.get(i, []):
+                st.warning(message)
+            cols = st.columns(4)
+            cols[0].button("↑ Up", key=f"build-up-{i}", on_click=_move, args=(i, -1),
+                           disabled=i == 0)  # fmt: skip
+            cols[1].button("↓ Down", key=f"build-down-{i}", on_click=_move,
+                           args=(i, 1), disabled=i == len(steps) - 1)  # fmt: skip
+            cols[2].button(
+                "Remove", key=f"build-remove-{i}", on_click=_remove, args=(i,)
+            )
+            cols[3].button(
+                "Use the map's view",
+                key=f"build-view-{i}",
+                on_click=_take_view,
+                args=(i, view),
+                disabled=view is None,
+                help="Take the centre and zoom of the map on the left for this step",
+            )
+            shown = step.get("view")
+            st.caption(
+                f"View: {shown['lat']}, {shown['lon']}, zoom {shown['zoom']}"
+                if shown
+                else "View: fitted to the event (or the overview) when presented"
+            )
+
+
+def _check(
+    loaded: Loaded,
+) -> tuple[tour.Tour | None, dict[int, list[str]], list[str]]:
+    """Return the draft as a Tour, step problems by step, and the other problems."""
+    draft = _draft()
+    if not draft["steps"]:
+        return None, {}, []
+    text = tour.tour_yaml(draft_tour(draft)) if _valid(draft) else None
+    if text is None:
+        return None, {}, ["The file id takes lowercase letters, digits and dashes."]
+    tours, found = parse_tours(text.encode("utf-8"), f"{draft['id']}.yaml")
+    found += tour.check(tours, loaded.data)
+    by_step: dict[int, list[str]] = {}
+    other = []
+    for p in found:
+        field = p.field or ""
+        if field.startswith("steps["):
+            by_step.setdefault(int(field[6 : field.index("]")]), []).append(p.message)
+        else:
+            other.append(f"{p.field}: {p.message}")
+    chosen = tours.tours.get(draft["id"])
+    return chosen, by_step, other
+
+
+def _valid(draft: dict) -> bool:
+    try:
+        draft_tour(draft)
+    except ValueError:
+        return False
+    return True
+
+
+def _head(loaded: Loaded) -> None:
+    draft = _draft()
+    st.title("Build a tour")
+    st.caption(
+        "Find events, add them in order, write each step's narration (it starts as "
+        "the event's own summary: keep who says so), take a view from the map, then "
+        "preview and download. Your draft is kept on this server for 24 hours under "
+        "the link in the address bar."
+    )
+    left, mid, right = st.columns([3, 5, 3])
+    for field, column, label in (("title", left, "Title"), ("id", right, "File id")):
+        key = f"build-{field}"
+        st.session_state.setdefault(key, draft[field])
+        column.text_input(label, key=key, on_change=_edit, args=(field, key))
+    key = "build-description"
+    st.session_state.setdefault(key, draft["description"])
+    mid.text_input("Description (shown on the first step)", key=key,
+                   on_change=_edit, args=("description", key))  # fmt: skip
+    with st.expander("Start from an existing tour"):
+        bundled, _ = read_tours()
+        names = list(bundled.tours)
+        pick = st.selectbox("A bundled tour", names, key="build-bundled",
+                            format_func=lambda t: bundled.tours[t].title)  # fmt: skip
+        st.button("Edit a copy of it", key="build-load-bundled", on_click=_load_tour,
+                  args=(bundled.tours[pick],) if pick else ())  # fmt: skip
+        upload = st.file_uploader("Or a tour file (.yaml)", type=["yaml", "yml"],
+                                  key="build-upload")  # fmt: skip
+        if upload is not None and st.button("Edit this file", key="build-load-file"):
+            tours, problems = parse_tours(upload.getvalue(), upload.name)
+            problems += tour.check(tours, loaded.data) if tours.tours else []
+            if not tours.tours:
+                for p in problems:
+                    st.error(str(p))
+            else:
+                _load_tour(next(iter(tours.tours.values())))
+                st.rerun()
+
+
+def _downloads(loaded: Loaded, chosen: tour.Tour | None, other: list[str]) -> None:
+    st.subheader("Preview and download")
+    for message in other:
+        st.error(message)
+    token = st.session_state.get("build_token")
+    if chosen is None:
+        st.caption("Add a step to preview and download the tour.")
+        return
+    if token:
+        st.page_link(
+            nav.present_page(),
+            label="Preview it in the present view",
+            query_params={"draft": token, "step": "1"},
+        )
+    st.download_button(
+        "Download the tour file (YAML)",
+        tour.tour_yaml(chosen),
+        f"{chosen.id}.yaml",
+        "application/yaml",
+        key="build-yaml",
+        on_click="ignore",
+        help="Put it in events/tours/ and run `mapapp validate`.",
+    )
+    st.download_button(
+        "Download it for offline use (one HTML file)",
+        lambda: tourhtml.tour_html(
+            chosen,
+            tour.slides(chosen, loaded.data, loaded.events),
+            loaded.drawable,
+            loaded.base,
+        ),
+        f"yita-1962-{chosen.id}.html",
+        "text/html",
+        key="build-html",
+        on_click="ignore",
+    )
+
+
+def render() -> None:
+    """Draw the tour builder."""
+    loaded = load()
+    _restore()
+    st.html(LEAVE_JS, unsafe_allow_javascript=True)
+    _head(loaded)
+    chosen, by_step, other = _check(loaded)
+    left, right = st.columns([5, 6], gap="medium")
+    with left:
+        _finder(loaded)
+    with right:
+        _steps(loaded, by_step)
+        _downloads(loaded, chosen, other)
+    note = st.session_state.pop("build_note", None)
+    if note:
+        st.warning(note)
+    token = st.session_state.get("build_token")
+    if token:
+        st.query_params["draft"] = token
+    saved = st.session_state.get("build_saved")
+    current = json.dumps(_draft(), ensure_ascii=False).encode("utf-8")
+    if _draft()["steps"] and saved != current:
+        st.container(key="build-unsaved")
