@@ -304,3 +304,26 @@ def test_cli_validate_checks_bundled_tours(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "events/tours/default.yaml:" in result.stderr
     assert "unknown event (got '1962-05-29-riot'" in result.stderr
+
+
+def test_a_tour_written_as_yaml_reads_back_the_same():
+    tours, problems = load.read_tours()
+    assert problems == []
+    for chosen in tours.tours.values():
+        text = tour.tour_yaml(chosen)
+        back, found = load.parse_tours(text.encode("utf-8"), "t.yaml")
+        assert found == [] and back.tours[chosen.id] == chosen
+
+
+def test_a_tour_file_anywhere_is_validated_as_a_tour(tmp_path):
+    tours, _ = load.read_tours()
+    path = tmp_path / "mine.yaml"  # not in a folder named tours
+    path.write_text(tour.tour_yaml(tours.tours["default"]), encoding="utf-8")
+    assert load.classify(path) == "tours"
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert "1 tour(s); 0 problem(s)" in result.output
+
+
+def test_parse_tours_reports_bad_bytes_with_the_file_name():
+    tours, problems = load.parse_tours(b"\xff\xfe", "upload.yaml")
+    assert tours.tours == {} and problems[0].file == "upload.yaml"
