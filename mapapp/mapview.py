@@ -29,8 +29,7 @@ from jinja2 import Template
 from mapapp import templating
 from mapapp.layers import BaseLayers
 from mapapp.mapscripts import KEYS_JS, LABEL_JS
-from mapapp.model import AREA_KINDS
-from mapapp.model import EVENT_KINDS
+from mapapp.model import AREA_KINDS, EVENT_KINDS
 from mapapp.style import KIND_COLOURS, KIND_LABELS
 
 BORDER_STYLE = {
