@@ -1,4 +1,4 @@
-"""Where routes meet the 1962 line: inferred crossings, and the ends of routes at regions.
+"""Where routes meet the 1962 line: inferred crossings; routes ending at regions.
 
 A region (an SSR, a province, a prefecture, a district, a county: the kinds in
 :data:`mapapp.model.AREA_KINDS`) is never drawn as a point, so it never ends a route.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -133,6 +134,8 @@ def check(tours: Tours, data: Dataset) -> list[Problem]:
     for tour in tours.tours.values():
         for i, step in enumerate(tour.steps):
             path, message = _check_step(step, i, events)
+            if not message:
+                path, message = _check_hedge(step, i, events[step.event], data)
             if message:
                 label, line = tours.where(tour.id, path)
                 problems.append(Problem(label, line, tour.id, path, message))
@@ -182,6 +185,63 @@ def tour_yaml(tour: Tour) -> str:
             where = f"lat: {v.lat:.4f}, lon: {v.lon:.4f}, zoom: {v.zoom}"
             lines.append(f"    view: {{{where}}}")
     return "\n".join(lines) + "\n"
+
+
+REFERENCE_GRADES = ("C", "D")
+# words of an issuer or claimant that name nobody in particular
+_VAGUE = frozenset(
+    {
+        "various", "anonymous", "websites", "website", "contributors", "author",
+        "authors", "recorded", "published", "online", "extracted", "from", "copy",
+        "hosted", "read", "mirror",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_][\w.'’-]{3,}")
+
+
+def attributions(ev: Event, data: Dataset) -> set[str]:
+    """Return the names a narration can use to say who says so (lower case).
+
+    The words of at least four letters of the issuers of the event's sources and of
+    its claimants, leaving out words that name nobody ("various", "contributors").
+    """
+    whose = [data.sources[s].issuer for s in _cited(ev) if s in data.sources]
+    whose += [c.claimant for c in ev.claims]
+    words = {
+        w.lower().strip(".") for text in whose if text for w in _WORD.findall(text)
+    }
+    return words - _VAGUE
+
+
+def _cited(ev: Event) -> list[str]:
+    """Return the ids of the sources an event cites or draws a figure from."""
+    return list(
+        dict.fromkeys([c.source for c in ev.sources] + [c.source for c in ev.claims])
+    )
+
+
+def _check_hedge(
+    step: TourStep, i: int, ev: Event, data: Dataset
+) -> tuple[str, str | None]:
+    """Return the problem of a step whose event rests on reference works only.
+
+    Its narration must say who says so: name an issuer or a claimant of the event's
+    sources (see :func:`attributions`).
+    """
+    grades = {data.sources[s].grade for s in _cited(ev) if s in data.sources}
+    if not step.narration or not grades or not grades <= set(REFERENCE_GRADES):
+        return "", None
+    names = attributions(ev, data)
+    said = {w.lower().strip(".") for w in _WORD.findall(step.narration)}
+    if said & names:
+        return "", None
+    shown = ", ".join(sorted(names)[:6]) or "its source"
+    return (
+        f"steps[{i}].narration",
+        f"event {ev.id!r} rests on reference works or popular accounts only "
+        f"(grades {'/'.join(sorted(grades))}), and the narration does not say who "
+        f"says so (expected it to name a source or claimant, e.g. {shown})",
+    )
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,22 @@ from collections.abc import Collection
 from datetime import date
 from operator import attrgetter
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 
 from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 from mapapp.gazetteer import Gazetteer
-from mapapp.model import Event
+from mapapp.model import AREA_KINDS, Event
 
+# The archives we cite, and the hosts each publishes its documents on: a source held
+# by one (its collection or issuer names it) links to the archive's own address.
+ARCHIVE_HOSTS = {
+    "Wilson Center Digital Archive": ("digitalarchive.wilsoncenter.org",),
+    "Central Intelligence Agency": ("www.cia.gov",),
+    "CIA Reading Room": ("www.cia.gov",),
+}
 _SPACE = re.compile(r"\s+")
 _NESTED = ("places", "claims", "sources")  # the list fields of records
 _RELATED = attrgetter("related")
@@ -51,7 +59,33 @@ def check(data: Dataset, unreadable: Collection[str] = ()) -> list[Problem]:
     texts = {sid: normalise_space(text) for sid, text in data.texts.items()}
     for ev in _suspects(data, gazetteer, texts):
         problems += _check_event(data, ev, gazetteer, event_ids, texts)
+    problems += [_source_problem(data, *bad) for bad in _off_archive(data)]
     return problems
+
+
+def _off_archive(data: Dataset) -> list[tuple[str, str, str]]:
+    """Return (source id, url, archive) for sources linked off their archive's hosts."""
+    out = []
+    for source in data.sources.values():
+        held = " ".join(filter(None, (source.collection, source.issuer)))
+        for archive, hosts in ARCHIVE_HOSTS.items():
+            url = source.url
+            if archive in held and url and urlsplit(url).hostname not in hosts:
+                out.append((source.id, url, archive))
+    return out
+
+
+def _source_problem(data: Dataset, source_id: str, url: str, archive: str) -> Problem:
+    label, line = data.where("source", source_id, "url")
+    hosts = " or ".join(ARCHIVE_HOSTS[archive])
+    return Problem(
+        label,
+        line,
+        source_id,
+        "url",
+        f"the {archive} publishes on its own address (got {url!r}; expected a "
+        f"https://{hosts}/… address)",
+    )
 
 
 def _suspects(
@@ -71,8 +105,9 @@ def _suspects(
     unknown = {sid for sid in cited if sid not in data.sources}
     graded_d = {sid for sid, source in data.sources.items() if source.grade == "D"}
     suspect = set(itertools.compress(range(len(events)), map(_RELATED, events)))
+    areas = {n for n in names if n not in bad_places and _is_area(gazetteer, n)}
     bad = (
-        {id(r) for r in refs if r.place in bad_places},
+        {id(r) for r in refs if r.place in bad_places or r.place in areas},
         {
             id(c)
             for c in claims
@@ -137,6 +172,7 @@ def _check_event(
             message = gazetteer.problem(ref.place)
             if message is not None:
                 out.append(_problem(data, ev, f"places[{i}].place", message))
+    out += [_problem(data, ev, *bad) for bad in _region_routes(ev, gazetteer)]
     for i, claim in enumerate(ev.claims):
         path = f"claims[{i}].source"
         source = data.sources.get(claim.source)
@@ -186,6 +222,42 @@ def _check_event(
                     ev,
                     f"related[{i}]",
                     f"{why} (got {other!r}; expected another event id)",
+                )
+            )
+    return out
+
+
+def _is_area(gazetteer: Gazetteer, name: str) -> bool:
+    """Whether a place reference names a region (drawn as a name, never a point)."""
+    try:
+        return gazetteer.lookup(name).kind in AREA_KINDS
+    except LookupError:
+        return False
+
+
+def _region_routes(ev: Event, gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """Return (path, message) for each route that runs from a region to a region.
+
+    With no crossing place between them, no point of such a route would be true
+    (a region is never a point), so it cannot be drawn.
+    """
+    routes: dict[int, list[tuple[int, str, str]]] = {}
+    for i, ref in enumerate(ev.places):
+        if ref.role != "site":
+            routes.setdefault(ref.route, []).append((i, ref.role, ref.place))
+    out = []
+    for number, refs in routes.items():
+        ends = [(i, place) for i, role, place in refs if role != "crossing"]
+        if any(role == "crossing" for _, role, _ in refs) or len(ends) < 2:
+            continue
+        if all(_is_area(gazetteer, place) for _, place in ends):
+            names = " -> ".join(place for _, place in ends)
+            out.append(
+                (
+                    f"places[{ends[0][0]}]",
+                    f"route {number} runs from a region to a region with no crossing "
+                    f"(got {names}); a region is never a point, so it cannot be "
+                    f"drawn: name the crossing place, or give the places role: site",
                 )
             )
     return out

@@ -24,13 +24,17 @@ def route(drawn, ev=0):
 
 
 def test_a_route_to_a_region_ends_just_past_its_crossing():
-    frame, area = refs((0, 1, 0, 2, 0, False), (0, 1, 1, 0, 0, False), (0, 1, 2, -5, 3, True))
+    frame, area = refs(
+        (0, 1, 0, 2, 0, False), (0, 1, 1, 0, 0, False), (0, 1, 2, -5, 3, True)
+    )
     drawn, inferred = crossings.area_ends(frame, area, LINE)
     rows = route(drawn)
     assert list(rows[:, 0]) == [0, 1, 2]  # origin, crossing, a new end
     end = rows[2, 1:]
     km = np.hypot(end[0] * 111.32, end[1] * 111.32)
-    assert end[0] < 0 and end[1] == pytest.approx(0) and km == pytest.approx(12, rel=1e-3)
+    assert (
+        end[0] < 0 and end[1] == pytest.approx(0) and km == pytest.approx(12, rel=1e-3)
+    )
     assert (drawn["place"] == "p2").sum() == 0  # the region itself is not drawn
     assert len(inferred) == 0
 
@@ -46,7 +50,9 @@ def test_with_no_crossing_the_route_ends_past_where_it_meets_the_line():
 
 
 def test_a_route_from_a_region_starts_just_before_its_crossing():
-    frame, area = refs((0, 1, 0, 3, 0, True), (0, 1, 1, 0, 0, False), (0, 1, 2, -2, 0, False))
+    frame, area = refs(
+        (0, 1, 0, 3, 0, True), (0, 1, 1, 0, 0, False), (0, 1, 2, -2, 0, False)
+    )
     drawn, _ = crossings.area_ends(frame, area, LINE)
     rows = route(drawn)
     assert list(rows[:, 0]) == [0, 1, 2]
@@ -73,5 +79,7 @@ def test_step_moves_a_set_distance_towards_a_point():
 
 def test_first_crossings_finds_the_first_meeting_in_travel_order():
     line = shapely.MultiLineString([[(0, -5), (0, 5)], [(1, -5), (1, 5)]])
-    xy, found = crossings.first_crossings(np.array([[2.0, 0, -1, 0], [5, 5, 6, 6]]), line)
+    xy, found = crossings.first_crossings(
+        np.array([[2.0, 0, -1, 0], [5, 5, 6, 6]]), line
+    )
     assert list(found) == [0] and xy[0] == pytest.approx([1, 0])

@@ -21,9 +21,7 @@ def test_prc_side(located, place):
     assert located.places.loc[place, "side"] == "PRC"
 
 
-@pytest.mark.parametrize(
-    "place", ["khorgos-kz", "zharkent", "urjar", "usharal"]
-)
+@pytest.mark.parametrize("place", ["khorgos-kz", "zharkent", "urjar", "usharal"])
 def test_ussr_side(located, place):
     assert located.places.loc[place, "side"] == "USSR"
     assert located.places.loc[place, "unit"] == "Kazakh SSR"
@@ -75,7 +73,7 @@ def test_routes_to_a_region_end_just_past_their_crossing(located):
     events = located.events.set_index("id")
     routes = events.loc["1962-exodus-size-estimates"].geometry
     khorgos = located.places.loc["khorgos-cn"].geometry
-    ili = [g for g in routes.geoms if g.distance(khorgos) < 1e-9][0]
+    ili = next(g for g in routes.geoms if g.distance(khorgos) < 1e-9)
     start, end = (shapely.Point(c) for c in (ili.coords[0], ili.coords[-1]))
     alma_ata = located.places.loc["almaty"].geometry
     assert end.distance(alma_ata) > 2  # degrees: nowhere near the capital

@@ -1,0 +1,130 @@
+"""Rules of mapapp.validate that need no files: archive addresses and region routes."""
+
+from __future__ import annotations
+
+from mapapp import tour, validate
+from mapapp.dataset import Dataset
+from mapapp.model import Event, Source
+from mapapp.tour import Tour, Tours
+from tests.conftest import make_place
+
+PLACES = {
+    p.id: p
+    for p in (
+        make_place("ili", [("Ili", "en")], kind="prefecture", precision="region"),
+        make_place("kazssr", [("Kazakh SSR", "en")], "USSR", kind="region"),
+        make_place("post", [("Post", "en")], kind="border-post"),
+        make_place("town", [("Town", "en")], "USSR"),
+    )
+}
+
+
+def source(sid: str, **fields) -> Source:
+    base = {"title": "A cable", "kind": "primary", "grade": "A", "summary": "S."}
+    return Source(id=sid, **{**base, **fields})
+
+
+def event(eid: str, places: list[dict], cite: str = "doc", **fields) -> Event:
+    return Event(
+        id=eid,
+        title="T",
+        summary="S.",
+        kind="crossing",
+        when="1962-04",
+        places=places,
+        sources=[{"source": cite}],
+        **fields,
+    )
+
+
+def messages(data: Dataset) -> list[str]:
+    return [p.message for p in validate.check(data)]
+
+
+def test_an_archive_document_must_link_to_the_archive_itself():
+    wcda = 'Wilson Center Digital Archive, "The Yi-ta Incident, 1962"'
+    staging = "https://wilson-center-digital-archive.dvincitest.com/document/x"
+    data = Dataset(
+        sources={
+            "doc": source("doc", collection=wcda, url=staging),
+            "ok": source(
+                "ok",
+                collection=wcda,
+                url="https://digitalarchive.wilsoncenter.org/document/118180",
+            ),
+            "cia": source(
+                "cia",
+                issuer="US Central Intelligence Agency",
+                url="https://example.org/x",
+            ),
+            "paper": source("paper", url="https://example.org/journal"),
+        },
+        places=PLACES,
+    )
+    got = messages(data)
+    assert len(got) == 2  # the paper names no archive, so any publisher may host it
+    assert (
+        "got 'https://wilson-center-digital-archive.dvincitest.com/document/x'"
+        in got[0]
+    )
+    assert "https://digitalarchive.wilsoncenter.org/" in got[0]
+    assert "Central Intelligence Agency" in got[1] and "www.cia.gov" in got[1]
+
+
+def test_a_route_from_a_region_to_a_region_needs_its_crossing():
+    bad = event(
+        "bad",
+        [
+            {"place": "ili", "role": "origin"},
+            {"place": "Kazakh SSR", "role": "destination"},
+        ],
+    )
+    crossed = event(
+        "crossed",
+        [
+            {"place": "ili", "role": "origin"},
+            {"place": "post", "role": "crossing"},
+            {"place": "kazssr", "role": "destination"},
+        ],
+    )
+    to_town = event(
+        "to-town",
+        [{"place": "ili", "role": "origin"}, {"place": "town", "role": "destination"}],
+    )
+    sites = event(
+        "sites", [{"place": "ili", "role": "site"}, {"place": "kazssr", "role": "site"}]
+    )
+    data = Dataset(
+        events=(bad, crossed, to_town, sites),
+        sources={"doc": source("doc")},
+        places=PLACES,
+    )
+    problems = validate.check(data)
+    assert [(p.record, p.field) for p in problems] == [("bad", "places[0]")]
+    assert "got ili -> Kazakh SSR" in problems[0].message
+    assert (
+        "name the crossing place, or give the places role: site" in problems[0].message
+    )
+
+
+def test_a_tour_step_on_reference_works_must_say_who_says_so():
+    wiki = source("wiki", kind="reference", grade="C", issuer="Wikipedia contributors")
+    ev = event("ref", [{"place": "post", "role": "site"}], cite="wiki")
+    data = Dataset(events=(ev,), sources={"wiki": wiki}, places=PLACES)
+
+    def problems(narration: str) -> list[str]:
+        t = Tour(
+            id="t",
+            title="T",
+            description="D",
+            steps=[{"event": "ref", "narration": narration}],
+        )
+        steps = Tours(tours={"t": t})
+        return [p.message for p in tour.check(steps, data)]
+
+    (bad,) = problems("The crossing was closed in August 1962.")
+    assert "does not say who says so" in bad and "wikipedia" in bad
+    assert (
+        problems("According to Wikipedia, the crossing was closed in August 1962.")
+        == []
+    )
