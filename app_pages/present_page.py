@@ -11,7 +11,7 @@ from streamlit_folium import st_folium
 
 from app_pages import nav
 from app_pages.loaded import Loaded, base_map, data_token, load
-from mapapp import tour, tourhtml
+from mapapp import handout, tour, tourhtml
 from mapapp.detail import md_escape
 from mapapp.errors import DataError, MapAppError
 from mapapp.load import read_tours
@@ -127,6 +127,28 @@ def load_tours() -> Tours:
     if problems:
         raise DataError(problems)
     return tours
+
+
+# Printing the page prints the handout alone; Streamlit's scrolling frames are
+# opened up so that it runs over as many pages as it needs.
+PRINT_APP_CSS = """
+@media print {
+  [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
+  [data-testid="stMainBlockContainer"], .stMain, .main {
+    overflow: visible !important; height: auto !important;
+    position: static !important; }
+  [data-testid="stSidebar"], [data-testid="stHeader"] { display: none !important; }
+}
+"""
+
+
+@st.cache_resource(show_spinner=False)
+def tour_handout(tour_id: str) -> str:
+    """Return the printed handout of a bundled tour (hidden on screen)."""
+    loaded = load()
+    chosen = load_tours().tours[tour_id]
+    slides = tour_slides(tour_id)
+    return handout.handout_html(chosen, slides, loaded.drawable, loaded.base)
 
 
 @st.cache_resource(show_spinner=False)
@@ -473,6 +495,12 @@ def render() -> None:
         row = loaded.events.loc[slides[i].event]
         far = bool(row["located"]) and bool(row["far"])
         _text(slides[i], description, lambda: _foot(loaded, chosen, slides), far)
+    printed = (
+        tour_handout(tour_id)
+        if draft is None
+        else handout.handout_html(draft, slides, loaded.drawable, loaded.base)
+    )
+    st.html(f"<style>{handout.PRINT_CSS}{PRINT_APP_CSS}</style>{printed}")
     written = {"tour": tour_id, "step": str(i + 1)}
     st.session_state._present_written = written
     token = data_token()

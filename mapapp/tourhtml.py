@@ -21,7 +21,7 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
-from mapapp import assets, eventlayers, mapview
+from mapapp import assets, eventlayers, handout, mapview
 from mapapp.style import KIND_COLOURS
 from mapapp.tour import MAP_PX, Slide, Tour
 
@@ -341,8 +341,9 @@ def tour_html(
     m.options["zoomSnap"] = ZOOM_SNAP
     root = m.get_root()
     root.title = html.escape(tour.title)
-    root.header.add_child(_raw(f"<style>{CSS}</style>"))
+    root.header.add_child(_raw(f"<style>{CSS}{handout.PRINT_CSS}</style>"))
     root.html.add_child(_raw(PANEL))
+    root.html.add_child(_raw(handout.handout_html(tour, slides, drawable, base)))
     data = safe_json(payload(tour, slides, drawable))
     root.html.add_child(
         _raw(f'<script type="application/json" id="tour-data">{data}</script>')

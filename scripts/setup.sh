@@ -20,6 +20,8 @@ if [[ ",$extras," == *",e2e,"* ]]; then
   command -v npm >/dev/null 2>&1 || need_apt+=(npm)
   [ -d /usr/share/fonts/opentype/noto ] || need_apt+=(fonts-noto-cjk)
   [ -e /usr/share/fonts/truetype/noto/NotoNaskhArabic-Regular.ttf ] || need_apt+=(fonts-noto-core)
+  # poppler's pdfinfo/pdftoppm look at the printed handout (test_handout_browser.py)
+  command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
   # nginx in front of two replicas (tests/e2e/test_replicas_browser.py)
   command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
 fi
