@@ -170,9 +170,8 @@ def step_svg(
         area = props.get("direction") == "area"
         style = ' font-style="italic" fill="#555"' if area else ' fill="#222"'
         if not area:
-            out.append(
-                f'<circle cx="{x[0] - x0:.1f}" cy="{y[0] - y0:.1f}" r="2.5" fill="#333"/>'
-            )
+            cx, cy = x[0] - x0, y[0] - y0
+            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="#333"/>')
         out.append(
             f'<text x="{x[0] - x0 + 5:.1f}" y="{y[0] - y0 - 4:.1f}" font-size="12" '
             f'font-family="sans-serif"{style} stroke="#fff" stroke-width="3" '
