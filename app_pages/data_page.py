@@ -121,6 +121,9 @@ def _load(upload, replace: bool) -> None:
         keep_upload(user, raw)
 
 
+SHOWN_PROBLEMS = 200  # shown in full on the page; the CSV report has every one
+
+
 def _forget() -> None:
     """Show the bundled events again, and delete the file from the server now."""
     drop_upload()
@@ -148,12 +151,14 @@ def _report(user: userdata.UserData) -> None:
             "**Rows left out, and why** (line numbers are the file's; a row can have "
             "several problems):"
         )
-        st.dataframe(
-            userdata.report_frame(user.rejected),
-            hide_index=True,
-            width="stretch",
-            key="report",
-        )
+        frame = userdata.report_frame(user.rejected)
+        # a table shows each message in full (a data grid cuts long text off)
+        st.table(frame.head(SHOWN_PROBLEMS).set_index("Line"))
+        if len(frame) > SHOWN_PROBLEMS:
+            st.caption(
+                f"The first {SHOWN_PROBLEMS} of {len(frame):,} problems; the report "
+                "below has them all."
+            )
         st.download_button(
             "Download this report (CSV)",
             lambda: userdata.report_csv(user.rejected),  # built on click

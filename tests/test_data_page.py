@@ -69,7 +69,7 @@ def test_upload_instead_of_bundled_and_rejected_rows_are_reported():
     at.radio(key="user_mode").set_value("Instead of the bundled events").run()
     content = (IMPORTS / "researcher-bad.csv").read_bytes()
     at = _upload(at, "researcher-bad.csv", content)
-    report = at.dataframe[0].value
+    report = at.table[0].value.reset_index()
     assert report.to_dict("records") == [
         {
             "Line": 3,
@@ -101,7 +101,7 @@ def test_row_clashing_with_the_bundle_is_reported_not_mapped():
     )
     header = (IMPORTS / "researcher.csv").read_text().splitlines()[0]
     at = _upload(_start(), "clash.csv", f"{header}\n{row}".encode())
-    (problem,) = at.dataframe[0].value.to_dict("records")
+    (problem,) = at.table[0].value.reset_index().to_dict("records")
     assert problem["Record"] == "1962-04-22-mass-crossing"
     assert problem["Field"] == "id"
     assert problem["Problem"].startswith("duplicate event id")
