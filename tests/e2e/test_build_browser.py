@@ -125,7 +125,7 @@ def test_a_teacher_builds_a_tour(app, page, page_log, tmp_path):
 def test_a_step_that_drops_the_hedge_is_flagged(app, page):
     page.goto(f"{app.url}/build")
     page.get_by_role("heading", name="Build a tour").wait_for(timeout=FIRST_LOAD)
-    add(page, "Khorgos reopened")
+    add(page, "Khorgos crossing reopens")  # rests on reference works only
     narration = page.get_by_label("Narration (your words; keep who says so)")
     narration.first.fill("Khorgos reopened in 1983.")
     narration.first.press("Tab")

@@ -218,7 +218,14 @@ def test_a_step_fits_a_projector_and_its_labels_grow(
 def test_a_step_far_from_the_frontier_shows_where_it_is(app, page, page_log):
     from app_pages.present_page import tour_slides
 
-    far = next(s for s in tour_slides("default") if not s.on_map and s.view[2] < 6)
+    from app_pages.loaded import load
+
+    events = load().events  # a located event far from the frontier (Beijing)
+    far = next(
+        s
+        for s in tour_slides("default")
+        if events.loc[s.event, "located"] and events.loc[s.event, "far"]
+    )
     page.goto(f"{app.url}/present?tour=default&step={far.number}")
     page.get_by_text(f"Step {far.number} of").wait_for(timeout=90_000)
     frame = page.frame_locator("iframe[title='streamlit_folium.st_folium']")
