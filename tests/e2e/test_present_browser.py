@@ -216,9 +216,8 @@ def test_a_step_fits_a_projector_and_its_labels_grow(
 
 
 def test_a_step_far_from_the_frontier_shows_where_it_is(app, page, page_log):
-    from app_pages.present_page import tour_slides
-
     from app_pages.loaded import load
+    from app_pages.present_page import tour_slides
 
     events = load().events  # a located event far from the frontier (Beijing)
     far = next(
