@@ -8,6 +8,7 @@ with unsaved work. The tour is checked with the same rules as ``mapapp validate`
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import streamlit as st
@@ -16,9 +17,11 @@ from streamlit_folium import st_folium
 from app_pages import nav
 from app_pages.loaded import Loaded, base_map, load, upload_store
 from mapapp import eventlayers, tour, tourhtml, uploads
+from mapapp.detail import count
 from mapapp.errors import MapAppError
 from mapapp.load import parse_tours, read_tours
 from mapapp.model import EVENT_KINDS
+from mapapp.problems import build
 from mapapp.select import Selection, select
 from mapapp.style import KIND_LABELS
 
@@ -37,7 +40,13 @@ window.onbeforeunload = (e) => {
 
 def read_draft(token: str) -> dict:
     """Return the draft kept under a token (raise UploadError if there is none)."""
-    kept = upload_store().get(token)
+    try:
+        kept = upload_store().get(token)
+    except uploads.UploadExpired:
+        raise uploads.UploadExpired(
+            "the draft this link names has expired or was deleted (drafts are kept "
+            "24 hours); build it again"
+        ) from None
     try:
         draft = json.loads(kept.raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -49,9 +58,7 @@ def read_draft(token: str) -> dict:
 
 def draft_tour(draft: dict) -> tour.Tour:
     """Return the draft as a Tour (pydantic ValidationError if it is not one yet)."""
-    return tour.Tour.model_validate(
-        {**draft, "description": draft.get("description") or draft.get("title", "")}
-    )
+    return tour.Tour.model_validate(_filled(draft))
 
 
 def _draft() -> dict:
@@ -59,17 +66,19 @@ def _draft() -> dict:
 
 
 def _save() -> None:
-    """Keep the draft on the server and put its new token in the address."""
+    """Keep the draft on the server, under the token in the address."""
     draft = _draft()
     raw = json.dumps(draft, ensure_ascii=False).encode("utf-8")
-    old = st.session_state.get("build_token")
-    try:
-        kept = upload_store().put(raw, DRAFT_LABEL, False)
-    except uploads.UploadError as exc:
-        st.session_state.build_note = f"Not kept on the server: {exc}."
-        return
-    if old:
-        upload_store().delete(old)
+    token = st.session_state.get("build_token")
+    store = upload_store()
+    try:  # one token per draft, kept up to date: its links stay valid
+        kept = store.update(token, raw) if token else store.put(raw, DRAFT_LABEL, False)
+    except uploads.UploadError:
+        try:  # the draft's token expired, or names nothing here: a new one
+            kept = store.put(raw, DRAFT_LABEL, False)
+        except uploads.UploadError as exc:
+            st.session_state.build_note = f"Not kept on the server: {exc}."
+            return
     st.session_state.build_token = kept.token
     st.session_state.build_saved = raw
 
@@ -113,7 +122,7 @@ def _remove(i: int) -> None:
 
 
 def _edit(field: str, key: str, i: int | None = None) -> None:
-    value = st.session_state[key]
+    value = st.session_state[key].strip() or None  # an empty narration is none
     if i is None:
         _draft()[field] = value
     else:
@@ -128,8 +137,8 @@ def _take_view(i: int, view: dict) -> None:
 
 def _load_tour(chosen: tour.Tour) -> None:
     st.session_state.build_draft = json.loads(chosen.model_dump_json(exclude_none=True))
-    for key in [k for k in st.session_state if str(k).startswith("build-")]:
-        del st.session_state[key]
+    # new keys for the head's fields, so that they show the loaded tour's values
+    st.session_state.build_loads = st.session_state.get("build_loads", 0) + 1
     _save()
 
 
@@ -145,20 +154,20 @@ def _finder(loaded: Loaded) -> None:
     )
     ids = select(loaded.data, Selection(text=text, kinds=tuple(kinds)), loaded.keys)
     by_id = loaded.by_id
+    # a new search is a new list: a new widget, so that it never shows a stale choice
+    key = "build-choice-" + hashlib.sha1(repr((text, kinds)).encode()).hexdigest()[:8]
     picked = st.session_state.pop("build_clicked", None)  # a click on the map
     if picked in loaded.by_id:
         ids = ids if picked in ids else [picked, *ids]
-        st.session_state["build-choice"] = picked
+        st.session_state[key] = picked
     if not ids:
         st.caption("No event matches: change the words or the kinds.")
         return
-    if st.session_state.get("build-choice") not in ids:
-        st.session_state.pop("build-choice", None)
     choice = st.selectbox(
-        f"{len(ids)} events match (or click one on the map)",
+        f"Matches: {count(len(ids), 'event')} (or click one on the map)",
         ids,
         format_func=lambda e: f"{by_id[e].when.human()}: {by_id[e].title}",
-        key="build-choice",
+        key=key,
     )
     st.button(
         "Add as the next step",
@@ -223,9 +232,9 @@ def _steps(loaded: Loaded, problems: dict[int, list[str]]) -> None:
         with st.container(border=True, key=f"build-step-{i}"):
             st.markdown(f"**{i + 1}. {ev.when.human() + ': ' if ev else ''}{title}**")
             key = f"build-narration-{i}-{step['event']}"
-            st.session_state.setdefault(key, step.get("narration") or "")
             st.text_area(
                 "Narration (your words; keep who says so)",
+                value=step.get("narration") or "",
                 key=key,
                 on_change=_edit,
                 args=("narration", key, i),
@@ -264,9 +273,10 @@ def _check(
     draft = _draft()
     if not draft["steps"]:
         return None, {}, []
-    text = tour.tour_yaml(draft_tour(draft)) if _valid(draft) else None
-    if text is None:
-        return None, {}, ["The file id takes lowercase letters, digits and dashes."]
+    chosen, found = build(tour.Tour, _filled(draft), "the draft", 0)
+    if chosen is None:
+        return None, {}, [f"{p.field}: {p.message}" for p in found]
+    text = tour.tour_yaml(chosen)
     tours, found = parse_tours(text.encode("utf-8"), f"{draft['id']}.yaml")
     found += tour.check(tours, loaded.data)
     by_step: dict[int, list[str]] = {}
@@ -281,12 +291,9 @@ def _check(
     return chosen, by_step, other
 
 
-def _valid(draft: dict) -> bool:
-    try:
-        draft_tour(draft)
-    except ValueError:
-        return False
-    return True
+def _filled(draft: dict) -> dict:
+    """Return the draft with a description (its title when it has none)."""
+    return {**draft, "description": draft.get("description") or draft.get("title", "")}
 
 
 def _head(loaded: Loaded) -> None:
@@ -299,14 +306,20 @@ def _head(loaded: Loaded) -> None:
         "the link in the address bar."
     )
     left, mid, right = st.columns([3, 5, 3])
-    for field, column, label in (("title", left, "Title"), ("id", right, "File id")):
-        key = f"build-{field}"
-        st.session_state.setdefault(key, draft[field])
-        column.text_input(label, key=key, on_change=_edit, args=(field, key))
-    key = "build-description"
-    st.session_state.setdefault(key, draft["description"])
-    mid.text_input("Description (shown on the first step)", key=key,
-                   on_change=_edit, args=("description", key))  # fmt: skip
+    fields = (
+        ("title", left, "Title"),
+        ("description", mid, "Description (shown on the first step)"),
+        ("id", right, "File id (lowercase letters, digits and dashes)"),
+    )
+    for field, column, label in fields:
+        key = f"build-{field}-{st.session_state.get('build_loads', 0)}"
+        column.text_input(
+            label,
+            value=draft.get(field) or "",
+            key=key,
+            on_change=_edit,
+            args=(field, key),
+        )
     with st.expander("Start from an existing tour"):
         bundled, _ = read_tours()
         names = list(bundled.tours)

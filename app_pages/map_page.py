@@ -352,7 +352,8 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
         st.info(
             "Select an event on the map, on the timeline or in the list below to read "
             "what happened, who says so, and the documents. With a keyboard: Tab to "
-            "the list of events, then Space on a row to select it."
+            "the list of events below the map, move to a row with the arrow keys, "
+            "and press Shift+Space to select it."
         )
         return
     d = detail.event_detail(loaded.data, selected, loaded.located.places)

@@ -107,7 +107,7 @@ KEYS_JS = """
       }
       const div = inner.getElementById('map_div');
       const map = frame.contentWindow && frame.contentWindow.map;
-      if (div && map && frame.closest('.st-key-present-map')
+      if (div && map && frame.closest('.st-key-present-map') && frame.clientHeight > 0
           && Math.abs(div.clientHeight - frame.clientHeight) > 2) {
         div.style.height = frame.clientHeight + 'px';
         map.invalidateSize();
@@ -132,6 +132,9 @@ def load_tours() -> Tours:
 # Printing the page prints the handout alone; Streamlit's scrolling frames are
 # opened up so that it runs over as many pages as it needs.
 PRINT_APP_CSS = """
+@media screen {
+  [data-testid="stElementContainer"]:has(.handout) { display: none !important; }
+}
 @media print {
   [data-testid="stApp"], [data-testid="stAppViewContainer"], [data-testid="stMain"],
   [data-testid="stMainBlockContainer"], .stMain, .main {

@@ -215,7 +215,7 @@ def handout_html(
         ).decode("ascii")
         alt = esc(f"Map of step {s.number}: {s.title}")
         pages.append(
-            f"<section><p class='cite'>Step {s.number} of {len(slides)}</p>"
+            f"<section><p class='cite'>Step {s.number} / {len(slides)}</p>"
             f'<img src="data:image/svg+xml;base64,{picture}" alt="{alt}">'
             f"{where}"
             f"<p class='date'>{esc(s.date)}</p><h2>{esc(s.title)}</h2>{narration}"

@@ -231,11 +231,16 @@ class FlyTo(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-            {{ this._parent._parent.get_name() }}.flyTo(
-                {{ this.center|tojson }},
-                ({{ this.adapt }})({{ this._parent._parent.get_name() }},
-                                   {{ this.zoom|tojson }}),
-                {duration: 1.2});
+            (function (m) {
+                var z = ({{ this.adapt }})(m, {{ this.zoom|tojson }});
+                var s = m.getSize();
+                // a hidden map (printing, a folded frame) has no size to fly in
+                if (s.x > 0 && s.y > 0) {
+                    m.flyTo({{ this.center|tojson }}, z, {duration: 1.2});
+                } else {
+                    m.setView({{ this.center|tojson }}, z, {animate: false});
+                }
+            })({{ this._parent._parent.get_name() }});
         {% endmacro %}
         """
     )

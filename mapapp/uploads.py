@@ -113,6 +113,31 @@ class UploadStore:
         )
         return Upload(token, raw, label, replace, expires)
 
+    def update(self, token: str, raw: bytes) -> Upload:
+        """Replace what a token keeps (a draft edited in place); its link stays.
+
+        The kept time starts again. Raises UploadError as :meth:`put` does, and
+        as :meth:`get` does when the token keeps nothing.
+        """
+        kept = self.get(token)
+        if len(raw) > MAX_BYTES:
+            raise UploadError(
+                f"the file is {len(raw) / 1e6:.1f} MB; at most "
+                f"{MAX_BYTES / 1e6:.0f} MB can be kept"
+            )
+        if self.used() - len(kept.raw) + len(raw) > self.total:
+            raise UploadError("the server keeps no more uploads right now")
+        data, meta, _ = self._paths(token)
+        expires = time.time() + self.ttl
+        write_atomic(data, raw)
+        write_atomic(
+            meta,
+            json.dumps(
+                {"label": kept.label, "replace": kept.replace, "expires": expires}
+            ),
+        )
+        return Upload(token, raw, kept.label, kept.replace, expires)
+
     def get(self, token: str) -> Upload:
         """Return the upload a token names.
 

@@ -22,7 +22,7 @@ def test_one_page_per_step_between_a_title_page_and_the_sources():
     assert len(sections) == len(slides) + 2
     assert chosen.title in sections[0]
     for s, page in zip(slides, sections[1:-1], strict=True):
-        assert f"Step {s.number} of {len(slides)}" in page
+        assert f"Step {s.number} / {len(slides)}" in page
         assert page.count('src="data:image/svg+xml;base64,') == 1
     assert sections[-1].startswith("<h2>Sources</h2>")
     assert sections[-1].count("<li>") == len({s.citation for s in slides})

@@ -87,12 +87,12 @@ def test_link_restores_the_step_and_the_map_view(default_steps):
     assert args["center"] is None and args["zoom"] is None
     # (to the step's zoom, adapted to the screen in the browser)
     flights = re.findall(
-        r"map_div\.flyTo\(\s*\[([^\]]*)\],\s*\(function \(map, zoom\).*?"
-        r"\}\)\(map_div,\s*(\d+)\)",
+        r"\(function \(map, zoom\).*?\}\)\(m,\s*(\d+)\).*?"
+        r"m\.flyTo\(\[([^\]]*)\].*?\}\)\(map_div\)",
         args["feature_group"],
         re.DOTALL,
     )
-    assert flights == [(f"{lat},{lon}", str(zoom))]
+    assert flights == [(str(zoom), f"{lat},{lon}")]
     groups = args["feature_group"].replace('": "', '":"')
     # this step's event is drawn twice (halo and mark); an earlier one faded;
     # the steps still to come are not drawn at all

@@ -62,3 +62,20 @@ def test_expired_uploads_make_room(tmp_path):
     time.sleep(0.3)
     store.put(b"123456", "b.csv", False)
     assert store.used() == 6
+
+
+def test_update_keeps_the_token_and_renews_the_time(tmp_path):
+    store = UploadStore(tmp_path, ttl=60)
+    kept = store.put(b'{"steps": []}', "tour-draft.json", False)
+    again = store.update(kept.token, b'{"steps": [1]}')
+    assert again.token == kept.token and again.expires >= kept.expires
+    assert store.get(kept.token).raw == b'{"steps": [1]}'
+    assert store.get(kept.token).label == "tour-draft.json"
+
+
+def test_update_of_a_missing_or_bad_token_is_refused(tmp_path):
+    store = UploadStore(tmp_path)
+    with pytest.raises(UploadError):
+        store.update("a" * 32, b"x")
+    with pytest.raises(UploadError):
+        store.update("../../etc/passwd", b"x")

@@ -74,6 +74,25 @@ def test_a_keyboard_chooses_an_event_on_the_map(app, page, page_log, bundled):
     page_log.assert_clean()
 
 
+def test_the_keyboard_hint_for_the_list_is_true(app, page, page_log, bundled):
+    """The placeholder says: Tab to the list, arrows to a row, Shift+Space."""
+    open_map(page, app.url)
+    hint = page.get_by_text("Select an event on the map").inner_text()
+    assert "Shift+Space" in hint
+    grid = "[data-testid='data-grid-canvas']"
+    for _ in range(300):
+        page.keyboard.press("Tab")
+        if page.evaluate(f'() => document.activeElement.matches("{grid}")'):
+            break
+    else:
+        pytest.fail("the list of events is not reachable with Tab")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+Space")
+    chosen = wait_until(lambda: query(page).get("event"), "Shift+Space to select")
+    wait_until(lambda: detail_title(page) == bundled.title(chosen), "its detail")
+    page_log.assert_clean()
+
+
 def test_unlabelled_map_shapes_are_not_tab_stops(app, page, page_log):
     frame = open_map(page, app.url)
     stops = frame.evaluate(

@@ -18,13 +18,16 @@ FIRST_LOAD = 90_000  # ms
 TIMEOUT = 30_000  # ms
 
 
+SETTLED = """() => !document.querySelector('[data-testid="stStatusWidget"]')
+  && !document.querySelector('[data-stale="true"]')"""
+
+
 def idle(page) -> None:
-    """Wait until the app has finished its run."""
-    time.sleep(0.3)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=TIMEOUT,
-    )
+    """Wait until the app has finished its run: no status shown, no stale element,
+    twice half a second apart (a run may start a moment after the action)."""
+    for _ in range(2):
+        time.sleep(0.5)
+        page.wait_for_function(SETTLED, timeout=TIMEOUT)
 
 
 def one(locator):

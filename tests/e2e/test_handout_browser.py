@@ -71,7 +71,7 @@ def test_the_offline_file_prints_a_page_per_step(page, page_log, tmp_path, paper
         ["pdftotext", "-f", "7", "-l", "7", str(pdf), "-"],
         capture_output=True, text=True,
     ).stdout  # fmt: skip
-    assert f"Step 6 of {STEPS}" in text and "Source:" in text
+    assert f"Step 6 / {STEPS}" in text and "Source:" in text
     last = subprocess.run(
         ["pdftotext", "-f", str(STEPS + 2), "-l", str(STEPS + 2), str(pdf), "-"],
         capture_output=True, text=True,
