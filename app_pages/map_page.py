@@ -231,17 +231,21 @@ def _sidebar(loaded: Loaded) -> Selection:
                 icon=":material/unfold_less:",
                 help="Let the slider show 1962 only, to drag a window of days.",
             )
-        c1, c2, c3 = st.columns(3)
-        c1.button(
-            "Spring",
-            help="March to June 1962",
-            on_click=_set_window,
-            args=(date(1962, 3, 1), date(1962, 6, 30)),
-        )
-        c2.button("1962", on_click=_set_window, args=STORY)
-        c3.button(
-            "All", on_click=_set_window, args=(lo, hi), help="Every date of the data"
-        )
+        # buttons as wide as their words (three equal columns cut "Spring" short)
+        with st.container(horizontal=True, gap="small"):
+            st.button(
+                "Spring",
+                help="March to June 1962",
+                on_click=_set_window,
+                args=(date(1962, 3, 1), date(1962, 6, 30)),
+            )
+            st.button("1962", on_click=_set_window, args=STORY)
+            st.button(
+                "All",
+                on_click=_set_window,
+                args=(lo, hi),
+                help="Every date of the data",
+            )
         st.multiselect(
             "Kinds of event",
             EVENT_KINDS,

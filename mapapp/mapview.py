@@ -338,8 +338,10 @@ def place_layer(base: BaseGeoJSON) -> folium.FeatureGroup:
             "function(feature, layer) {"
             " var d = feature.properties.direction, area = d === 'area';"
             " layer.bindTooltip(feature.properties.name_1962, {permanent: true,"
-            " direction: area ? 'center' : 'right',"
-            " offset: area ? [0, 0] : [5, d === 'up' ? -6 : 6],"
+            " direction: 'right',"
+            # a region's name sits under its seat's (Leaflet places centred labels
+            # before its CSS has sized them, far off the point)
+            " offset: area ? [5, 20] : [5, d === 'up' ? -6 : 6],"
             " className: 'place-label place-rank-' + feature.properties.rank"
             " + (area ? ' place-area' : '')}); }"
         ),
