@@ -179,6 +179,7 @@ def _report(user: userdata.UserData) -> None:
 
 def render() -> None:
     """Draw the data page."""
+    current()  # a reload or a link names a kept upload: bring it (and its report) back
     st.title("Your own events", anchor=False)
     _formats()
     st.divider()
