@@ -58,8 +58,10 @@ smallest CSV has this header:
   `Yining`, `伊宁`), several separated by `|`, each with an optional role
   (`origin:Tacheng|destination:Urjar`); or leave it empty and give `lon`/`lat`.
 - `people`: a number, a range `5000-6000` or `~6000`, always with its `claimant`.
-- `source`: a bundled source id, or a citation in words (shown as unverified,
-  grade D, until it is catalogued).
+- `source`: a bundled source id, or a citation in words: it cites the bundled
+  source it names when exactly one fits (its title, short citation, archive
+  reference, author and year), and is otherwise kept as an uncatalogued citation
+  (not graded); the report says what each citation matched.
 
 The CSV and GeoJSON this app exports load back as they are: download the bundled
 events below to start from them. The server keeps a loaded file for 24 hours under
