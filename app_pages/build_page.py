@@ -242,22 +242,23 @@ def _steps(loaded: Loaded, problems: dict[int, list[str]]) -> None:
             )
             for message in problems.get(i, []):
                 st.warning(message)
-            cols = st.columns(4)
-            cols[0].button("↑ Up", key=f"build-up-{i}", on_click=_move, args=(i, -1),
-                           disabled=i == 0)  # fmt: skip
-            cols[1].button("↓ Down", key=f"build-down-{i}", on_click=_move,
-                           args=(i, 1), disabled=i == len(steps) - 1)  # fmt: skip
-            cols[2].button(
-                "Remove", key=f"build-remove-{i}", on_click=_remove, args=(i,)
-            )
-            cols[3].button(
-                "Use the map's view",
-                key=f"build-view-{i}",
-                on_click=_take_view,
-                args=(i, view),
-                disabled=view is None,
-                help="Take the centre and zoom of the map on the left for this step",
-            )
+            with st.container(horizontal=True, gap="small"):  # sized to their words
+                st.button("↑ Up", key=f"build-up-{i}", on_click=_move, args=(i, -1),
+                          disabled=i == 0)  # fmt: skip
+                st.button("↓ Down", key=f"build-down-{i}", on_click=_move,
+                          args=(i, 1), disabled=i == len(steps) - 1)  # fmt: skip
+                st.button(
+                    "Remove", key=f"build-remove-{i}", on_click=_remove, args=(i,)
+                )
+                st.button(
+                    "Use the map's view",
+                    key=f"build-view-{i}",
+                    on_click=_take_view,
+                    args=(i, view),
+                    disabled=view is None,
+                    help="Take the centre and zoom of the map on the left for this "
+                    "step",
+                )
             shown = step.get("view")
             st.caption(
                 f"View: {shown['lat']}, {shown['lon']}, zoom {shown['zoom']}"
