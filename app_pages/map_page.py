@@ -509,7 +509,7 @@ TIMELINE_TEXT = (
 
 
 def _accessible(spec: dict, text: str) -> dict:
-    """Draw a chart on a canvas, named for screen readers by ``alt``.
+    """Draw a chart on a canvas, named for screen readers by its description.
 
     Vega's SVG marks (the brush among them) are graphics without text to assistive
     technologies; on a canvas only the chart's accessible name is exposed, and the
@@ -571,8 +571,7 @@ def _timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
             selection_mode=[timeline.WINDOW]
             if counts
             else [timeline.WINDOW, timeline.PICK],
-            alt=TIMELINE_TEXT,
-        )
+        )  # its accessible name is the spec's description (see _accessible)
         if counts:
             st.caption(
                 f"{len(ids):,} events are too many to draw one by one: the bars count "
