@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from mapapp.model import Name, Place
 
 DATA = Path(__file__).parent / "data"
+NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)  # the exports' timestamp in tests
 MINI = DATA / "mini"
 
 
@@ -66,3 +68,26 @@ def _templating() -> None:
     from mapapp import templating
 
     templating.enable()
+
+
+# The hand-made world and its export table, shared by the export tests
+# (test_export, test_gpkg); a module may define its own ``w``.
+@pytest.fixture(scope="module")
+def w():
+    from tests.world import world
+
+    return world()
+
+
+@pytest.fixture(scope="module")
+def table(w):
+    from mapapp import export
+
+    return export.event_table(w.data, w.located)
+
+
+@pytest.fixture(scope="module")
+def metadata():
+    from mapapp import meta
+
+    return meta.metadata({"from": "1962-04-01", "kinds": ["crossing"]}, NOW)

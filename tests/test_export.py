@@ -4,7 +4,6 @@ import csv
 import io as stdio
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,27 +20,10 @@ from shapely.geometry import Point, Polygon
 from mapapp import cells, export, geojson, importer, load, lpf, meta, write
 from mapapp.cli import cli
 from mapapp.errors import ExportError
-from tests.world import world
 
 ROOT = Path(__file__).parent.parent
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 FLAT = [c for c in cells.COLUMNS if c not in cells.NESTED]
 NUMBER = re.compile(r"-?\d+(?:\.(\d+))?(?:[eE][-+]?\d+)?")
-
-
-@pytest.fixture(scope="module")
-def w():
-    return world()
-
-
-@pytest.fixture(scope="module")
-def table(w):
-    return export.event_table(w.data, w.located)
-
-
-@pytest.fixture(scope="module")
-def metadata():
-    return meta.metadata({"from": "1962-04-01", "kinds": ["crossing"]}, NOW)
 
 
 def _geojson_file(tmp_path, table, metadata):

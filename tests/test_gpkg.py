@@ -6,36 +6,18 @@ import shutil
 import sqlite3
 import subprocess
 import xml.etree.ElementTree as ET
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pyogrio
 import pytest
 import shapely
 
-from mapapp import cells, export, gpkg, meta, write
+from mapapp import cells, export, gpkg, write
 from mapapp.errors import ExportError
 from mapapp.style import KIND_COLOURS
-from tests.world import world
 
-NOW = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 FLAT = [c for c in cells.COLUMNS if c not in cells.NESTED]
 SYSTEM_PYTHON = Path("/usr/bin/python3")
-
-
-@pytest.fixture(scope="module")
-def w():
-    return world()
-
-
-@pytest.fixture(scope="module")
-def table(w):
-    return export.event_table(w.data, w.located)
-
-
-@pytest.fixture(scope="module")
-def metadata():
-    return meta.metadata({"from": "1962-04-01", "kinds": ["crossing"]}, NOW)
 
 
 def _layers(w, table, metadata):
