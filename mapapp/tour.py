@@ -196,6 +196,8 @@ _VAGUE = frozenset(
         "hosted", "read", "mirror",
     }
 )  # fmt: skip
+# a figure in a narration: 6,000 or 800, not a day (22) or a year (1962)
+_FIGURE = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\b(?!1[89]\d\d\b|20\d\d\b)\d{3,}\b")
 _WORD = re.compile(r"[^\W\d_][\w.'’-]{3,}")
 
 
@@ -223,24 +225,35 @@ def _cited(ev: Event) -> list[str]:
 def _check_hedge(
     step: TourStep, i: int, ev: Event, data: Dataset
 ) -> tuple[str, str | None]:
-    """Return the problem of a step whose event rests on reference works only.
+    """Return the problem of a step that drops the hedge of its event.
 
-    Its narration must say who says so: name an issuer or a claimant of the event's
-    sources (see :func:`attributions`).
+    A step whose event rests on reference works or popular accounts only, or whose
+    narration gives a figure of an event with competing claims (figures from two
+    claimants or more), must say who says so: name an issuer or a claimant of the
+    event's sources (see :func:`attributions`).
     """
+    if not step.narration:
+        return "", None
     grades = {data.sources[s].grade for s in _cited(ev) if s in data.sources}
-    if not step.narration or not grades or not grades <= set(REFERENCE_GRADES):
+    reference = bool(grades) and grades <= set(REFERENCE_GRADES)
+    contested = len({c.claimant for c in ev.claims}) > 1
+    if not reference and not (contested and _FIGURE.search(step.narration)):
         return "", None
     names = attributions(ev, data)
     said = {w.lower().strip(".") for w in _WORD.findall(step.narration)}
     if said & names:
         return "", None
     shown = ", ".join(sorted(names)[:6]) or "its source"
+    why = (
+        f"rests on reference works or popular accounts only (grades "
+        f"{'/'.join(sorted(grades))})"
+        if reference
+        else "has competing figures, and the narration gives one"
+    )
     return (
         f"steps[{i}].narration",
-        f"event {ev.id!r} rests on reference works or popular accounts only "
-        f"(grades {'/'.join(sorted(grades))}), and the narration does not say who "
-        f"says so (expected it to name a source or claimant, e.g. {shown})",
+        f"event {ev.id!r} {why}, and the narration does not say who says so "
+        f"(expected it to name a source or claimant, e.g. {shown})",
     )
 
 

@@ -128,3 +128,32 @@ def test_a_tour_step_on_reference_works_must_say_who_says_so():
         problems("According to Wikipedia, the crossing was closed in August 1962.")
         == []
     )
+
+
+def test_a_step_giving_a_contested_figure_must_say_who_claims_it():
+    doc = source("doc", issuer="PRC Ministry of Foreign Affairs")
+    claimants = (
+        (20000, "PRC Ministry of Foreign Affairs"),
+        (10000, "Soviet government"),
+    )
+    claims = [
+        {"quantity": "people", "value": v, "scope": "s", "claimant": who}
+        | {"source": "doc"}
+        for v, who in claimants
+    ]
+    ev = event("contested", [{"place": "post", "role": "site"}], claims=claims)
+    data = Dataset(events=(ev,), sources={"doc": doc}, places=PLACES)
+
+    def problems(narration: str) -> list[str]:
+        t = Tour(
+            id="t",
+            title="T",
+            description="D",
+            steps=[{"event": "contested", "narration": narration}],
+        )
+        return [p.message for p in tour.check(Tours(tours={"t": t}), data)]
+
+    (bad,) = problems("About 20,000 people crossed in ten days.")
+    assert "has competing figures" in bad
+    assert problems("The Soviet government counted about 10,000 people.") == []
+    assert problems("On 24 April 1962 the two sides exchanged memoranda.") == []
