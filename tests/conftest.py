@@ -18,6 +18,18 @@ def mini_root() -> Path:
     return MINI
 
 
+def seen_by_gis(values) -> list:
+    """Values as a GIS user sees them: missing as None, dates as ISO days."""
+    return [
+        None
+        if v is None or v != v
+        else v.date().isoformat()
+        if hasattr(v, "date")
+        else v
+        for v in list(values)
+    ]
+
+
 def make_place(
     pid: str,
     names: list[tuple[str, str]],

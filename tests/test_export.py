@@ -20,6 +20,7 @@ from shapely.geometry import Point, Polygon
 from mapapp import cells, export, geojson, importer, load, lpf, meta, write
 from mapapp.cli import cli
 from mapapp.errors import ExportError
+from tests.conftest import seen_by_gis
 
 ROOT = Path(__file__).parent.parent
 FLAT = [c for c in cells.COLUMNS if c not in cells.NESTED]
@@ -175,24 +176,12 @@ def test_geojson_read_back_by_gdal(tmp_path, table, metadata):
         else:
             assert shapely.equals_exact(got, want, tolerance=1e-7)
     for name in FLAT:
-        assert _seen(back[name]) == table[name].tolist(), name
+        assert seen_by_gis(back[name]) == table[name].tolist(), name
     # GDAL reads the day columns as dates, and the nested arrays as JSON
     assert str(back["date_start"].dtype).startswith("datetime64")
     claims = back.loc[0, "claims"]
     claims = json.loads(claims) if isinstance(claims, str) else claims
     assert claims == json.loads(table.loc[0, "claims"])
-
-
-def _seen(values):
-    """Values as a GIS user sees them: missing as None, dates as ISO days."""
-    return [
-        None
-        if v is None or v != v
-        else v.date().isoformat()
-        if hasattr(v, "date")
-        else v
-        for v in values.tolist()
-    ]
 
 
 # --- CSV -------------------------------------------------------------------------

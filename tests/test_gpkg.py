@@ -15,6 +15,7 @@ import shapely
 from mapapp import cells, export, gpkg, write
 from mapapp.errors import ExportError
 from mapapp.style import KIND_COLOURS
+from tests.conftest import seen_by_gis
 
 FLAT = [c for c in cells.COLUMNS if c not in cells.NESTED]
 SYSTEM_PYTHON = Path("/usr/bin/python3")
@@ -34,18 +35,6 @@ def path(tmp_path_factory, w, table, metadata):
         out, layers, gpkg.statements(gpkg.tables(table, w.data), list(layers))
     )
     return out
-
-
-def _seen(values):
-    """Values as a GIS user sees them: missing as None, dates as ISO days."""
-    return [
-        None
-        if v is None or v != v
-        else v.date().isoformat()
-        if hasattr(v, "date")
-        else v
-        for v in values
-    ]
 
 
 def test_every_layer_has_one_geometry_type(path):
@@ -90,7 +79,7 @@ def test_dates_are_dates_and_figures_numbers(path, table):
     for name in FLAT:
         if name not in ("date_start", "date_end"):
             want = table.set_index("id")[name].tolist() if name != "id" else None
-            assert name == "id" or _seen(events[name]) == want, name
+            assert name == "id" or seen_by_gis(events[name]) == want, name
 
 
 def test_claims_table_one_row_per_figure(path, w):

@@ -37,6 +37,13 @@ def event(eid: str, places: list[dict], cite: str = "doc", **fields) -> Event:
     )
 
 
+def step_problems(data: Dataset, narration: str) -> list[str]:
+    """The tour check's messages for one step on the data's only event."""
+    step = {"event": data.events[0].id, "narration": narration}
+    t = Tour(id="t", title="T", description="D", steps=[step])
+    return [p.message for p in tour.check(Tours(tours={"t": t}), data)]
+
+
 def messages(data: Dataset) -> list[str]:
     return [p.message for p in validate.check(data)]
 
@@ -111,23 +118,10 @@ def test_a_tour_step_on_reference_works_must_say_who_says_so():
     wiki = source("wiki", kind="reference", grade="C", issuer="Wikipedia contributors")
     ev = event("ref", [{"place": "post", "role": "site"}], cite="wiki")
     data = Dataset(events=(ev,), sources={"wiki": wiki}, places=PLACES)
-
-    def problems(narration: str) -> list[str]:
-        t = Tour(
-            id="t",
-            title="T",
-            description="D",
-            steps=[{"event": "ref", "narration": narration}],
-        )
-        steps = Tours(tours={"t": t})
-        return [p.message for p in tour.check(steps, data)]
-
-    (bad,) = problems("The crossing was closed in August 1962.")
+    (bad,) = step_problems(data, "The crossing was closed in August 1962.")
     assert "does not say who says so" in bad and "wikipedia" in bad
-    assert (
-        problems("According to Wikipedia, the crossing was closed in August 1962.")
-        == []
-    )
+    said = "According to Wikipedia, the crossing was closed in August 1962."
+    assert step_problems(data, said) == []
 
 
 def test_a_step_giving_a_contested_figure_must_say_who_claims_it():
@@ -143,17 +137,9 @@ def test_a_step_giving_a_contested_figure_must_say_who_claims_it():
     ]
     ev = event("contested", [{"place": "post", "role": "site"}], claims=claims)
     data = Dataset(events=(ev,), sources={"doc": doc}, places=PLACES)
-
-    def problems(narration: str) -> list[str]:
-        t = Tour(
-            id="t",
-            title="T",
-            description="D",
-            steps=[{"event": "contested", "narration": narration}],
-        )
-        return [p.message for p in tour.check(Tours(tours={"t": t}), data)]
-
-    (bad,) = problems("About 20,000 people crossed in ten days.")
+    (bad,) = step_problems(data, "About 20,000 people crossed in ten days.")
     assert "has competing figures" in bad
-    assert problems("The Soviet government counted about 10,000 people.") == []
-    assert problems("On 24 April 1962 the two sides exchanged memoranda.") == []
+    said = "The Soviet government counted about 10,000 people."
+    assert step_problems(data, said) == []
+    dated = "On 24 April 1962 the two sides exchanged memoranda."
+    assert step_problems(data, dated) == []

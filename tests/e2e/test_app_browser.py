@@ -33,6 +33,8 @@ from mapapp.style import KIND_COLOURS, KIND_LABELS
 pytestmark = pytest.mark.e2e
 
 IFRAME = "iframe[title='streamlit_folium.st_folium']"
+DESKTOP = {"width": 1440, "height": 900}  # the viewports every journey is walked at
+PHONE = {"width": 390, "height": 844}
 STORY = {"start": date(1962, 1, 1), "end": date(1962, 12, 31)}
 PAYLOAD = "<img src=x onerror=alert(1)>"
 PAYLOAD_ID = "1962-04-30-e2e-html-payload"

@@ -12,7 +12,9 @@ from datetime import date
 
 import pytest
 from test_app_browser import (
+    DESKTOP,
     FIRST_LOAD,
+    PHONE,
     detail_title,
     open_map,
     query,
@@ -24,8 +26,6 @@ from mapapp import timeline
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
 TAB = "Who says how many crossed"
 CLAIMANT = "Soviet government"  # one mark (10,000, 24 April 1962), its own colour
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from test_app_browser import (
+    DESKTOP,
     IFRAME,
+    PHONE,
     STORY,
     click_point,
     detail_title,
@@ -14,9 +16,6 @@ from test_app_browser import (
 )
 
 pytestmark = pytest.mark.e2e
-
-DESKTOP = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 def test_the_map_fills_most_of_a_wide_screen(app, page, page_log):

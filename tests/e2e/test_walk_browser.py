@@ -17,12 +17,18 @@ from __future__ import annotations
 import random
 
 import pytest
-from test_app_browser import FIRST_LOAD, current_url, idle, settle, wait_until
+from test_app_browser import (
+    DESKTOP,
+    FIRST_LOAD,
+    PHONE,
+    current_url,
+    idle,
+    settle,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
-DESKTOP = {"width": 1440, "height": 900}
-PHONE = {"width": 390, "height": 844}
 # (seed, viewport, steps): a failure names its seed; the steps are replayed from it
 WALKS = [(1, DESKTOP, 18), (2, DESKTOP, 18), (3, PHONE, 14)]
 ACTIONS = ("nav", "link", "button", "button", "marker", "back", "reload", "goto")
