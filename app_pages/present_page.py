@@ -198,13 +198,15 @@ def _init_state(tours: Tours) -> None:
 
     This happens once per session, and again when a link naming another tour or
     step is followed within it (the sidebar's bare link keeps the step reached).
+    A link this session has already written is not a new link: a key pressed
+    before the browser's address bar caught up sends the step before, and the
+    button pressed must win over it.
     """
     params = {
         k: v for k, v in st.query_params.to_dict().items() if k not in ("data", "draft")
     }
-    if st.session_state.get("_present_init") and params in (
-        {},
-        st.session_state.get("_present_written"),
+    if st.session_state.get("_present_init") and (
+        not params or params in st.session_state.get("_present_written", [])
     ):
         return
     notes = []
@@ -505,7 +507,9 @@ def render() -> None:
     )
     st.html(f"<style>{handout.PRINT_CSS}{PRINT_APP_CSS}</style>{printed}")
     written = {"tour": tour_id, "step": str(i + 1)}
-    st.session_state._present_written = written
+    seen = st.session_state.setdefault("_present_written", [])
+    if written not in seen:
+        seen.append(written)
     token = data_token()
     params = {**written, "data": token} if token else dict(written)
     if draft is not None:

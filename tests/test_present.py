@@ -117,6 +117,15 @@ def test_buttons_move_through_the_steps_and_update_the_link(default_steps):
     assert at.query_params["step"] == "1"
 
 
+def test_a_key_pressed_before_the_address_bar_caught_up_is_not_undone(default_steps):
+    n = len(default_steps)
+    at = run({"tour": "default", "step": "7"})
+    at.button(key="present-last").click().run()
+    at.query_params["step"] = "7"  # the browser still shows the step before
+    at.button(key="present-first").click().run()
+    assert counter(at) == f"**Step 1 of {n}**" and at.query_params["step"] == "1"
+
+
 @pytest.mark.parametrize(
     ("params", "note", "step"),
     [
