@@ -61,7 +61,7 @@ def _init_state(loaded: Loaded) -> None:
     """
     if st.session_state.get("_init"):
         params = st.query_params.to_dict()
-        if params != st.session_state.get("_written"):
+        if not nav.wrote_link("map", params):
             wanted = params.get("event")
             if wanted in loaded.events.index:
                 _select(wanted, loaded)
@@ -302,6 +302,7 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
         feature_group_to_add=groups,
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
+        on_change=_on_map,
     )
     if plan.counted:
         st.caption(
@@ -323,16 +324,23 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
             round(c["lng"], 4),
             int(out["zoom"]),
         )
-    clicked = ((out.get("last_active_drawing") or {}).get("properties") or {}).get("id")
-    if not clicked:
-        clicked = (
-            (out.get("last_active_drawing") or {}).get("properties", {}).get("event")
-        )
-    if clicked and clicked != st.session_state._last_click:
-        st.session_state._last_click = clicked
-        if clicked in loaded.events.index and clicked != st.session_state.selected:
-            _select(clicked, loaded, fly=False)
-            st.rerun()
+
+
+def _on_map() -> None:
+    """Select the event a click on the map reported, before the run it starts.
+
+    Done in the callback, the click needs one run; read from the map's value in the
+    run, it needed a second run to show the selection.
+    """
+    drawing = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
+    props = drawing.get("properties") or {}
+    clicked = props.get("id") or props.get("event")
+    if not clicked or clicked == st.session_state.get("_last_click"):
+        return
+    st.session_state._last_click = clicked
+    loaded = current()
+    if clicked in loaded.events.index and clicked != st.session_state.selected:
+        _select(clicked, loaded, fly=False)
 
 
 def _reported_view() -> tuple[tuple | None, int]:
@@ -785,5 +793,4 @@ def render() -> None:
     )
     if data_token():
         params["data"] = data_token()
-    st.session_state._written = params
-    st.query_params.from_dict(params)
+    nav.write_link("map", params)

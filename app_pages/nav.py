@@ -72,3 +72,29 @@ def present_page() -> st.Page:
     from app_pages import present_page as page
 
     return st.Page(page.render, title="Present a tour", url_path="present")
+
+
+# How many of the addresses a page wrote are remembered: the browser's address bar
+# may lag a few runs behind the server.
+WRITTEN_KEPT = 20
+
+
+def wrote_link(page: str, params: dict[str, str]) -> bool:
+    """Return whether ``page`` wrote ``params`` to the address bar in this session.
+
+    A run carries the address the browser showed when it asked for the run. A click
+    made before the browser caught up with the last run's address carries an older
+    address that the page wrote itself: that is not a link followed, and must not
+    undo the click.
+    """
+    return params in st.session_state.get(f"_written_{page}", [])
+
+
+def write_link(page: str, params: dict[str, str]) -> None:
+    """Show ``params`` in the address bar, and remember that ``page`` wrote them."""
+    seen = st.session_state.setdefault(f"_written_{page}", [])
+    if params in seen:
+        seen.remove(params)
+    seen.append(dict(params))
+    del seen[:-WRITTEN_KEPT]
+    st.query_params.from_dict(params)

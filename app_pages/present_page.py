@@ -198,15 +198,12 @@ def _init_state(tours: Tours) -> None:
 
     This happens once per session, and again when a link naming another tour or
     step is followed within it (the sidebar's bare link keeps the step reached).
-    A link this session has already written is not a new link: a key pressed
-    before the browser's address bar caught up sends the step before, and the
-    button pressed must win over it.
+    A link the page wrote itself is not a new link (``nav.wrote_link``).
     """
-    params = {
-        k: v for k, v in st.query_params.to_dict().items() if k not in ("data", "draft")
-    }
+    params = st.query_params.to_dict()
+    bare = {k: v for k, v in params.items() if k not in ("data", "draft")}
     if st.session_state.get("_present_init") and (
-        not params or params in st.session_state.get("_present_written", [])
+        not bare or nav.wrote_link("present", params)
     ):
         return
     notes = []
@@ -506,12 +503,10 @@ def render() -> None:
         else handout.handout_html(draft, slides, loaded.drawable, loaded.base)
     )
     st.html(f"<style>{handout.PRINT_CSS}{PRINT_APP_CSS}</style>{printed}")
-    written = {"tour": tour_id, "step": str(i + 1)}
-    seen = st.session_state.setdefault("_present_written", [])
-    if written not in seen:
-        seen.append(written)
+    params = {"tour": tour_id, "step": str(i + 1)}
     token = data_token()
-    params = {**written, "data": token} if token else dict(written)
+    if token:
+        params["data"] = token
     if draft is not None:
         params["draft"] = st.query_params.get("draft")
-    st.query_params.from_dict(params)
+    nav.write_link("present", params)
