@@ -23,7 +23,7 @@ def catalogued(bundled):
     [
         ("Kraus 2019", "kraus-2019", "author and year"),
         ("kraus (2019), China Quarterly", "kraus-2019", "author and year"),
-        ("Li Danhui 2016", "li-danhui-2016", "author and year"),
+        ("Levinsson and Svanberg 2000", "caci-analyst-2000-02-16", "author and year"),
         ("PRC FMA 118-01764-04, 11", "wcda-memo-1962-04-24-soviet", None),
     ],
 )
