@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -133,6 +134,12 @@ def parse_edtf(value: object) -> When:
     """
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise EDTFError(f"not an EDTF date (got {value!r}; expected {ALLOWED})")
+    return _parse_value(value)
+
+
+@functools.lru_cache(maxsize=65_536, typed=True)
+def _parse_value(value: str | int) -> When:
+    """Parse one date; an import repeats its dates, so each is parsed once."""
     text = f"{value:04d}" if isinstance(value, int) and value >= 0 else str(value)
     text = text.strip()
     if not text:

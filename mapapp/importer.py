@@ -25,8 +25,8 @@ come back with nothing lost. Cell syntax is in :mod:`mapapp.cells`. Rules:
 
 Rejected rows come back as :class:`~mapapp.errors.Problem` (file, CSV line, record
 id, column, message); accepted rows as records ready for geocoding. The row checks
-are in :mod:`mapapp.rows`, points in :mod:`mapapp.adhoc`, and the quick building of
-records in :mod:`mapapp.fastevent`.
+are in :mod:`mapapp.rows` (each distinct cell read once per file, every row
+validated by the model), points in :mod:`mapapp.adhoc`.
 """
 
 from __future__ import annotations

@@ -15,25 +15,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
-from pydantic import ValidationError
 
 from mapapp import cells, citations
 from mapapp.adhoc import adhoc_id, check_point, degrees, make_places, study_box
 from mapapp.dataset import Dataset
 from mapapp.errors import Problem
-from mapapp.fastevent import EventBuilder
 from mapapp.gazetteer import Gazetteer
 from mapapp.io import Located
-from mapapp.model import Citation, Claim, Event, PlaceRef, Source
+from mapapp.model import Event, Source
 from mapapp.problems import build
 
 SCOPE = "not stated in the imported row"
 PROGRESS_EVERY = 10_000
-SLOW_COLUMNS = ("claims", "sources", "related", "date_note")  # see _plain_events
 LocatedRecord = tuple[Any, str, dict[str, int]]
-Plain = tuple[  # see _plain_events
-    list[Event | None], list[Iterable[Source]], dict[int, tuple[float, float]]
-]
 
 
 @dataclass(frozen=True)
@@ -118,11 +112,8 @@ class RowChecker:
         self.seen: dict[str, int | None] = {}
         self.result = ImportResult()
         self.points: list[tuple[str, int | None, float, float]] = []
-        self.builder = EventBuilder()
         self._lines: dict[str, int] = {}
         self.cells_seen: dict[Any, Any] = {}
-        self._refs: dict[str, PlaceRef | None] = {}
-        self._claim_records: dict[tuple[str, str, str, bool], Claim | None] = {}
         self.box = study_box(territory)
 
     def run(
@@ -132,33 +123,14 @@ class RowChecker:
     ) -> ImportResult:
         """Check every row; return the accepted records and the problems.
 
-        ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows. The
-        rows of a CSV :class:`Table` are first checked column by column (see
-        :meth:`_plain_events`).
+        ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows.
         """
         total = len(rows)
-        if progress is not None:
-            progress(0, total)
-        events: list[Event | None] = [None] * total
-        made: list[Iterable[Source]] = []
-        points: dict[int, tuple[float, float]] = {}
-        if isinstance(rows, Table):
-            events, made, points = self._plain_events(rows)
-            ids = [None if event is None else event.id for event in events]
-            # all plain, no id twice: accepted at once, as one by one below
-            if None not in ids and len(set(ids)) == total and not self.seen:
-                self._accept_all(events, rows.lines, made, points)  # type: ignore[arg-type]
-                if progress is not None:  # every row is checked by now
-                    for done in range(PROGRESS_EVERY, total, PROGRESS_EVERY):
-                        progress(done, total)
-                events = []
-        for i, event in enumerate(events):
-            if progress is not None and i % PROGRESS_EVERY == 0 and i:
+        table = isinstance(rows, Table)
+        for i in range(total):
+            if progress is not None and i % PROGRESS_EVERY == 0:
                 progress(i, total)
-            if event is None or event.id in self.seen:
-                self._row(rows.row(i) if isinstance(rows, Table) else rows[i])
-            else:
-                self._accept(event, rows.lines[i], made[i], points.get(i))  # type: ignore[union-attr]
+            self._row(rows.row(i) if table else rows[i])  # type: ignore[union-attr]
         if progress is not None:
             progress(total, total)
         for place in make_places(self.points, self.territory, self.label):
@@ -194,18 +166,14 @@ class RowChecker:
             "claims": bool(_text(row.cells.get("claims"))),
             "sources": bool(_text(row.cells.get("sources"))),
         }
-        event = None if found else self.builder.event(raw)
-        if event is None:  # the slow path words the problems
-            located = Located(raw)
-            located.line, located.lines = row.line or 0, {}
-            event, problems = build(Event, located, self.label, row.index - 1)
-            taken = {p.field for p in found}
-            for p in problems:
-                column = _column(p.field, nested)
-                if column not in taken:
-                    found.append(
-                        Problem(self.label, row.line, record, column, p.message)
-                    )
+        located = Located(raw)
+        located.line, located.lines = row.line or 0, {}
+        event, problems = build(Event, located, self.label, row.index - 1)
+        taken = {p.field for p in found}
+        for p in problems:
+            column = _column(p.field, nested)
+            if column not in taken:
+                found.append(Problem(self.label, row.line, record, column, p.message))
         if found or event is None:
             # in the order of the row's columns, as the reader reads the row
             where = {name: i for i, name in enumerate(row.cells)}
@@ -227,30 +195,6 @@ class RowChecker:
         if point is not None:
             self._add_point(event.id, line, point)
 
-    def _accept_all(
-        self,
-        events: list[Event],
-        lines: list[int],
-        made: list[Iterable[Source]],
-        points: dict[int, tuple[float, float]],
-    ) -> None:
-        """Accept every row at once, as :meth:`_accept` row by row would.
-
-        For a file whose rows are all plain, with no id twice.
-        """
-        label = self.label
-        self.seen.update(zip([event.id for event in events], lines, strict=True))
-        for i in [i for i, new in enumerate(made) if new]:
-            self._add_sources(made[i], lines[i])
-        self.result.events.extend(
-            [
-                (event, label, {"": line or 0})
-                for event, line in zip(events, lines, strict=True)
-            ]
-        )
-        for i in sorted(points):
-            self._add_point(events[i].id, lines[i], points[i])
-
     def _add_sources(self, new_sources: Iterable[Source], line: int | None) -> None:
         """Keep the sources a row cites in words that no earlier row has cited."""
         for source in new_sources:
@@ -264,154 +208,6 @@ class RowChecker:
         """Keep a row's coordinates: its ad-hoc place is made after the last row."""
         self.points.append((event_id, line, *point))
         self._lines[adhoc_id(event_id)] = line or 0
-
-    def _plain_events(self, table: Table) -> Plain:
-        """Check the plain rows of a CSV column by column; None for the others.
-
-        A plain row has no nested, ``related`` or ``date_note`` cell. Each column is
-        read as a whole and each distinct cell in it once (a large file repeats
-        dates, places, citations and figures), then the events are put together. A
-        row with anything wrong or unusual gives None and is checked by
-        :meth:`_row`, which gives the same records and words the problems;
-        ``tests/test_importer.py`` checks that both ways agree.
-
-        Returns each row's event (or None) and its new sources, and the points of
-        the rows placed by coordinates, by row.
-        """
-        slow = [table.column(c) for c in SLOW_COLUMNS if table.has(c)]
-        plain = (
-            [not any(cells_) for cells_ in zip(*slow, strict=True)] if slow else None
-        )
-        cites = each_key(table.column("source"), self._citations)
-        places = each_key(table.column("place"), self._place_models)
-        whens = each_key(table.column("when"), self.builder.when)
-        figures = [
-            (people, claimant, cite[0][0].source, cite[2])
-            if cite is not None and (people or claimant)
-            else None
-            for people, claimant, cite in zip(
-                table.column("people"), table.column("claimant"), cites, strict=True
-            )
-        ]
-        claims = each_key(figures, lambda key: self._plain_claims(*key))
-        ids = table.column("id")
-        good = [
-            cite is not None
-            and where is not None
-            and (claim is not None or figure is None)
-            for cite, where, figure, claim in zip(
-                cites, places, figures, claims, strict=True
-            )
-        ]
-        if plain is not None:
-            good = [g and p for g, p in zip(good, plain, strict=True)]
-        points: dict[int, tuple[float, float]] = {}
-        for i in [i for i, where in enumerate(places) if where == [] and good[i]]:
-            point = self._plain_point(table.row(i))
-            if point is not None:
-                try:
-                    places[i] = [PlaceRef(place=adhoc_id(_text(ids[i])), role="site")]
-                except ValidationError:
-                    places[i] = None
-            if point is False or places[i] is None:
-                good[i] = False
-            elif point is not None:
-                points[i] = point  # type: ignore[assignment]
-        events = self.builder.plain(
-            ids,
-            table.column("title"),
-            table.column("summary"),
-            table.column("kind"),
-            [w if g else None for w, g in zip(whens, good, strict=True)],
-            places,
-            claims,
-            [None if c is None else c[0] for c in cites],
-        )
-        return events, [() if c is None else c[1] for c in cites], points
-
-    def _citations(self, text: str) -> tuple[list[Citation], list[Source], bool] | None:
-        """Return a source cell's citations, its new sources, and if its first is D.
-
-        None when the cell has a problem.
-        """
-        cited, made, messages = self._cached(("source", text), lambda: self._cite(text))
-        if messages or not cited:
-            return None
-        citations = []
-        for sid in cited:
-            citation = self._cached(
-                ("citation", sid),
-                lambda sid=sid: self.builder.models(Citation, [{"source": sid}]),
-            )
-            if citation is None:
-                return None
-            citations += citation
-        first = self.sources.get(cited[0]) or next(s for s in made if s.id == cited[0])
-        return citations, made, first.grade == "D"
-
-    def _place_models(self, text: str) -> list[PlaceRef] | None:
-        """Return a place cell's references, each token read once per file.
-
-        A blank cell gives no references (the row may have coordinates).
-        """
-        refs, known = [], self._refs
-        for token in cells.split(text):
-            ref = known.get(token, False)
-            if ref is False:
-                ref = known[token] = self._ref(token)
-            if ref is None:
-                return None
-            refs.append(ref)
-        return refs
-
-    def _ref(self, token: str) -> PlaceRef | None:
-        ref, message = self._token(token)
-        models = None if message else self.builder.models(PlaceRef, [ref])
-        return None if models is None else models[0]
-
-    def _token(self, token: str) -> tuple[dict[str, Any], str | None]:
-        """Read one place token; return it and what is wrong with it, if anything."""
-        ref = cells.parse_place(token)
-        return ref, cells.role_problem(ref, token) or self.gazetteer.problem(
-            ref["place"]
-        )
-
-    def _plain_claims(
-        self, people: str, claimant: str, source: str, unverified: bool
-    ) -> list[Claim] | None:
-        """Return the claims of the figure cells, each figure read once per file."""
-        pairs = self._cached(
-            ("figures", people, claimant), lambda: _pairs(people, claimant)
-        )
-        if pairs is None:
-            return None
-        claims = []
-        for figure, who in pairs:
-            key = (figure, who, source, unverified)
-            claim = self._claim_records.get(key, False)
-            if claim is False:
-                claim = self._claim_records[key] = self._claim(*key)
-            if claim is None:
-                return None
-            claims.append(claim)
-        return claims
-
-    def _claim(
-        self, figure: str, who: str, source: str, unverified: bool
-    ) -> Claim | None:
-        number = self._cached(("figure", figure), lambda: _figure(figure))
-        if number is None:
-            return None
-        try:
-            return Claim.model_validate(_claim(number, who, source, unverified))
-        except ValidationError:
-            return None
-
-    def _plain_point(self, row: Row) -> tuple[float, float] | bool | None:
-        """Return the row's point, None for none, False when it has a problem."""
-        problems: list[str] = []
-        point = self._point(row, lambda column, message: problems.append(message))
-        return False if problems else point
 
     # -- places --
 
@@ -429,7 +225,10 @@ class RowChecker:
     def _parse_places(self, text: str) -> tuple[list[dict[str, Any]], list[str]]:
         refs, messages = [], []
         for token in cells.split(text):
-            ref, message = self._token(token)
+            ref = cells.parse_place(token)
+            message = cells.role_problem(ref, token) or self.gazetteer.problem(
+                ref["place"]
+            )
             if message:
                 messages.append(message)
             else:
@@ -574,16 +373,6 @@ class RowChecker:
         return claims
 
 
-def each_key(keys: list[Any], make: Callable[[Any], Any]) -> list[Any]:
-    """Return ``make(key)`` for every key, computed once per distinct key.
-
-    A key of None gives None.
-    """
-    memo = {key: make(key) for key in set(keys) if key is not None}
-    memo[None] = None
-    return list(map(memo.__getitem__, keys))
-
-
 def _people(
     people: str, claimant: str, source: str, unverified: bool
 ) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
@@ -620,21 +409,6 @@ def _people(
         for number, who in zip(numbers, claimants, strict=True)
     ]
     return claims, messages
-
-
-def _pairs(people: str, claimant: str) -> list[tuple[str, str]] | None:
-    """Return the figures of a people cell with their claimants, None if unpaired."""
-    figures, claimants = cells.split(people), cells.split(claimant)
-    if not figures or len(figures) != len(claimants):
-        return None
-    return list(zip(figures, claimants, strict=True))
-
-
-def _figure(text: str) -> dict[str, Any] | None:
-    try:
-        return cells.parse_figure(text)
-    except ValueError:
-        return None
 
 
 def _claim(

@@ -1,4 +1,4 @@
-"""Importing researchers' events: row checks, round trips, refusals, the fast path."""
+"""Importing researchers' events: row checks, round trips, refusals, one path."""
 
 import csv
 import io as stdio
@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from mapapp import adhoc, cells, export, geocode, importer, io, load, meta, validate
+from mapapp import rows as rows_module
 from mapapp.cli import cli
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, Problem
-from mapapp.fastevent import EventBuilder
 from mapapp.model import EVENT_KINDS, PLACE_ROLES, Event
 from tests.world import PLACES, SOURCES, world
 
@@ -730,102 +730,13 @@ def test_round_trip_of_generated_events(raws, fmt):
     assert [e for e, *_ in result.events] == events
 
 
-anything = st.one_of(st.none(), st.integers(-3, 3), st.booleans(), TEXT, SLUG)
-loose_events = st.fixed_dictionaries(
-    {},
-    optional={
-        "id": st.one_of(SLUG, anything, st.just(" a-b\t"), st.just("a" * 121)),
-        "title": st.one_of(TEXT, anything, st.just(" \x1c x \x1f")),
-        "summary": st.one_of(TEXT, anything),
-        "kind": st.one_of(st.sampled_from(EVENT_KINDS), anything),
-        "when": st.one_of(st.sampled_from([*WHENS, "1962-02-30", "x", 1962]), anything),
-        "date_note": st.one_of(TEXT, anything),
-        "places": st.one_of(
-            refs,
-            st.lists(
-                st.fixed_dictionaries(
-                    {
-                        "place": anything,
-                        "role": st.one_of(st.sampled_from(PLACE_ROLES), anything),
-                        "route": st.one_of(st.integers(-1, 2), anything),
-                    }
-                )
-            ),
-            anything,
-        ),
-        "claims": st.one_of(
-            claims,
-            st.lists(
-                st.dictionaries(
-                    st.sampled_from(
-                        [
-                            "quantity",
-                            "value",
-                            "low",
-                            "high",
-                            "scope",
-                            "claimant",
-                            "source",
-                            "extra",
-                        ]
-                    ),
-                    anything,
-                )
-            ),
-            anything,
-        ),
-        "sources": st.one_of(
-            citations,
-            st.lists(
-                st.dictionaries(st.sampled_from(["source", "locator", "x"]), anything)
-            ),
-            anything,
-        ),
-        "related": st.one_of(st.lists(SLUG), st.lists(anything), anything),
-        "extra": anything,
-    },
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(loose_events)
-def test_fast_path_agrees_with_the_model(raw):
-    try:
-        want = Event.model_validate(raw)
-    except ValidationError:
-        want = None
-    got = EventBuilder().event(raw)
-    if want is None:
-        assert got is None
-    else:
-        assert got is None or got == want
-
-
-def test_fast_path_is_taken_for_ordinary_rows():
-    builder = EventBuilder()
-    raw = {
-        "id": "a",
-        "title": " T ",
-        "summary": "S",
-        "kind": "crossing",
-        "when": "1962-04",
-        "places": [{"place": "x", "role": "origin"}],
-        "claims": [],
-        "sources": [{"source": "memo"}],
-        "related": [],
-    }
-    event = builder.event(raw)
-    assert event == Event.model_validate(raw) and event.title == "T"
-    assert builder.event({**raw, "id": "b"}).when is event.when  # validated once
-
-
 def test_adhoc_id_stays_a_slug():
     long = "a" * 118
     assert adhoc.adhoc_id("x") == "point-x"
     assert len(adhoc.adhoc_id(long)) <= 120
 
 
-# --- the column-wise path agrees with the row-by-row path -------------------------
+# --- one path: cells judged once per file, every row validated by the model -------
 
 CELL = st.one_of(
     st.just(""), st.just(" "), st.just("\u00a0x"), TEXT, SLUG, st.just("'=1+1")
@@ -920,115 +831,68 @@ def _csv_of(records):
     return out.getvalue()
 
 
-@settings(max_examples=150, deadline=None)
+def _problems(result):
+    """The problems without where they are (a row without id is named by place)."""
+    return [
+        ("#" if p.record.startswith("#") else p.record, p.field, p.message)
+        for p in result.problems
+    ]
+
+
+def _single(record):
+    """Import one row alone: its events and its problems."""
+    result = run(WORLD, _csv_of([record]))
+    return [e.model_dump() for e, _, _ in result.events], _problems(result)
+
+
+@settings(max_examples=120, deadline=None)
 @given(st.lists(csv_rows, min_size=1, max_size=8))
-def test_column_wise_path_agrees_with_the_row_path(records):
-    text = _csv_of(records)
-    quick = run(WORLD, text)
-    original = importer.RowChecker._plain_events
-    try:
-        importer.RowChecker._plain_events = lambda self, table: (
-            [None] * len(table),
-            [()] * len(table),
-            {},
-        )
-        slow = run(WORLD, text)
-    finally:
-        importer.RowChecker._plain_events = original
-    assert quick == slow
+def test_a_file_gives_what_its_rows_give_alone(records):
+    """Cells judged once per file give every row what it gets on its own."""
+    seen, unique = set(), []
+    for record in records:  # a repeated id is a problem of the file, not of a row
+        if record["id"].strip() not in seen:
+            seen.add(record["id"].strip())
+            unique.append(record)
+    whole = run(WORLD, _csv_of(unique))
+    events, problems = [], []
+    for record in unique:
+        got, found = _single(record)
+        events += got
+        problems += found
+    assert [e.model_dump() for e, _, _ in whole.events] == events
+    assert _problems(whole) == problems
 
 
-def _row_path(text):
-    """Import a CSV row by row only (no column-wise reading)."""
-    original = importer.RowChecker._plain_events
-    try:
-        importer.RowChecker._plain_events = lambda self, table: (
-            [None] * len(table),
-            [()] * len(table),
-            {},
-        )
-        return run(WORLD, text)
-    finally:
-        importer.RowChecker._plain_events = original
+def test_ordinary_rows_take_one_path_and_each_cell_is_judged_once(w, monkeypatch):
+    """Every row is validated by the model once; a repeated cell is read once."""
+    built, looked_up = [], []
+    original_build = rows_module.build
 
+    def build(model, raw, *args):
+        built.append(raw["id"])
+        return original_build(model, raw, *args)
 
-def _at_once(text):
-    """Import a CSV; return the result and whether its rows were accepted at once."""
-    calls = []
-    original = importer.RowChecker._accept_all
-    try:
-        importer.RowChecker._accept_all = lambda self, *a: calls.append(
-            original(self, *a)
-        )
-        return run(WORLD, text), bool(calls)
-    finally:
-        importer.RowChecker._accept_all = original
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.lists(csv_rows, min_size=1, max_size=8))
-def test_a_file_of_plain_rows_is_accepted_at_once_as_row_by_row(records):
-    """Rows all plain, no id twice: accepted together, with the same records."""
-    good, taken = [], set()
-    for record in records:
-        record = {**record, "date_note": "", "related": ""}
-        alone, at_once = _at_once(_csv_of([record]))
-        if at_once and ids(alone)[0] not in taken:
-            good.append(record)
-            taken.add(ids(alone)[0])
-    text = _csv_of(good)
-    quick, at_once = _at_once(text)
-    assert at_once
-    assert quick == _row_path(text)
-    assert ids(quick) == [ids(run(WORLD, _csv_of([r])))[0] for r in good]
-
-
-def test_column_wise_path_is_taken_for_plain_rows(w, monkeypatch):
-    calls = []
-    original = importer.RowChecker._row
+    monkeypatch.setattr(rows_module, "build", build)
+    original_problem = rows_module.Gazetteer.problem
     monkeypatch.setattr(
-        importer.RowChecker,
-        "_row",
-        lambda self, row: calls.append(row) or original(self, row),
+        rows_module.Gazetteer,
+        "problem",
+        lambda self, name: looked_up.append(name) or original_problem(self, name),
     )
     result = run(
         w,
         rows(
             "a,A,crossing,1962-04,origin:Tacheng|destination:urjar,,,S,~6000,Soviet,memo",
-            "b,B,unrest,1962-05,,82.5,43.5,S,,,An interview",
-            "c,C,crossing,1962-04,Tachen,,,S,,,memo",
-            "a,Again,crossing,1962,tacheng,,,x,,,memo",
+            "b,B,crossing,1962-04,origin:Tacheng|destination:urjar,,,S,~6000,Soviet,memo",
+            "c,C,unrest,1962-05,,82.5,43.5,S,,,An interview",
+            "d,D,crossing,1962-04,Tachen,,,S,,,memo",
         ),
     )
-    assert ids(result) == ["a", "b"]
-    assert [row.line for row in calls] == [4, 5]  # the unknown place, the duplicate
-    assert len(result.problems) == 2
-
-
-def test_construct_gives_what_model_construct_gives():
-    from mapapp.fastevent import construct
-
-    event = Event.model_validate(
-        {
-            "id": "a",
-            "title": "T",
-            "summary": "S",
-            "kind": "crossing",
-            "when": "1962-04",
-            "sources": [{"source": "memo"}],
-        }
-    )
-    values = dict(event.__dict__)
-    quick, slow = construct(dict(values)), Event.model_construct(**values)
-    assert quick == slow == event
-    assert quick.model_dump() == slow.model_dump()
-    assert quick.model_fields_set == slow.model_fields_set
-    assert (quick.__pydantic_extra__, quick.__pydantic_private__) == (
-        slow.__pydantic_extra__,
-        slow.__pydantic_private__,
-    )
-    with pytest.raises(ValidationError):  # frozen, like any record
-        quick.title = "x"
+    assert ids(result) == ["a", "b", "c"]
+    assert built == ["a", "b", "c", "d"]  # one validation per row, no other path
+    assert sorted(looked_up) == ["Tachen", "Tacheng", "urjar"]  # once per cell
+    assert len(result.problems) == 1
 
 
 @settings(max_examples=60, deadline=None)
