@@ -21,9 +21,10 @@ functions here:
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from mapapp.model import PLACE_ROLES, Citation, Claim, Place, PlaceRef, Source
@@ -73,6 +74,7 @@ CSV_COLUMNS = (*COLUMNS[:13], "lon", "lat", *COLUMNS[13:], "wkt")
 BOOLEAN = ("date_approximate", "date_uncertain", "crossing_inferred", "far")
 NESTED = ("claims", "sources")
 ADHOC_SOURCE = "imported file"
+IMPORTED_SCOPE = "not stated in the imported row"
 
 
 def is_adhoc(place: Place | None) -> bool:
@@ -222,3 +224,125 @@ def source_cell(citations: Sequence[Citation], sources: Mapping[str, Source]) ->
         source = sources.get(cite.source)
         out.append(source.title if source and is_free_text(source) else cite.source)
     return SEP.join(out)
+
+
+def people_claims(
+    people: str, claimant: str, source: str, unverified: bool
+) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """Return the claims of a ``people`` and a ``claimant`` cell, or what is wrong.
+
+    Parameters
+    ----------
+    people, claimant : str
+        The cells as written.
+    source : str
+        The id of the source the row cites first: the claims' source.
+    unverified : bool
+        Whether that source is a popular account (grade D).
+
+    Returns
+    -------
+    claims : list of dict
+        The claims' fields (empty if anything is wrong).
+    problems : list of (column, message)
+    """
+    figures, claimants = split(people), split(claimant)
+    messages = []
+    numbers = []
+    for figure in figures:  # every figure is judged, whatever else is wrong
+        try:
+            numbers.append(parse_figure(figure))
+        except ValueError as exc:
+            messages.append(("people", str(exc)))
+    if figures and not claimants:
+        messages.append(
+            (
+                "claimant",
+                f"a number without its claimant (got people {people!r} and an empty "
+                "claimant; expected who claimed the number)",
+            )
+        )
+    elif len(claimants) != len(figures):
+        messages.append(
+            (
+                "people",
+                f"{len(figures)} figure(s) for {len(claimants)} claimant(s) (got "
+                f"people {people!r}, claimant {claimant!r}; expected one claimant "
+                "per figure)",
+            )
+        )
+    if messages:
+        return [], messages
+    claims = [
+        claim_fields(number, who, source, unverified)
+        for number, who in zip(numbers, claimants, strict=True)
+    ]
+    return claims, messages
+
+
+def claim_fields(
+    number: dict[str, Any], who: str, source: str, unverified: bool
+) -> dict[str, Any]:
+    """Return the fields of a people claim made from an imported row."""
+    return {
+        "quantity": "people",
+        **number,
+        "scope": IMPORTED_SCOPE,
+        "claimant": who,
+        "source": source,
+        "unverified": unverified,
+    }
+
+
+def nested_cell(
+    value: Any, column: str, bad: Callable[[str, str], None]
+) -> list | None:
+    """Return a ``claims``/``sources`` cell's JSON array; None if the cell is blank.
+
+    A malformed cell is reported through ``bad(column, message)`` and gives [].
+    """
+    if isinstance(value, list):
+        return value
+    text = "" if value is None else str(value).strip()
+    if not text:
+        return None
+    try:
+        parsed = json.loads(text)
+    except json.JSONDecodeError as exc:
+        bad(
+            column,
+            f"malformed JSON ({exc.msg} at character {exc.pos}; expected a "
+            f"JSON array of {column}, as the export writes)",
+        )
+        return []
+    except RecursionError:
+        bad(
+            column,
+            f"malformed JSON (nested too deeply; expected a JSON array of "
+            f"{column}, as the export writes)",
+        )
+        return []
+    if not isinstance(parsed, list):
+        bad(column, f"not a JSON array (got {text[:40]!r}; expected [...])")
+        return []
+    return parsed
+
+
+def derived_people(claims: list[Any]) -> tuple[str, str]:
+    """Return the ``people`` and ``claimant`` cells a raw ``claims`` array gives."""
+    people = [
+        c for c in claims if isinstance(c, dict) and c.get("quantity") == "people"
+    ]
+    figures, claimants = [], []
+    for claim in people:
+        value, low, high = claim.get("value"), claim.get("low"), claim.get("high")
+        text = (
+            number(value)
+            if isinstance(value, int | float)
+            else f"{number(low)}-{number(high)}"
+            if isinstance(low, int | float) and isinstance(high, int | float)
+            else "?"
+        )
+        figures.append(f"~{text}" if claim.get("approximate") else text)
+        claimants.append(str(claim.get("claimant", "")))
+    return SEP.join(figures), SEP.join(claimants)

@@ -23,6 +23,7 @@ from mapapp import (
     lpf,
     mapview,
     meta,
+    placereport,
     templating,
     tour,
     tourhtml,
@@ -111,7 +112,7 @@ def validate_cmd(paths: tuple[Path, ...], as_json: bool, progress: bool | None) 
     report = {
         **validate.summary(data),
         "tours": len(tours.tours),
-        "geocode": geocode.report(located),
+        "geocode": placereport.report(located),
         "errors": [p.to_dict() for p in problems],
     }
     if as_json:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from mapapp import geocode, validate
+from mapapp import geocode, placereport, validate
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, Problem
 from mapapp.importer import ImportResult, gc_paused, import_events
@@ -315,6 +315,6 @@ def load_checked(
         progress("placing the events on the 1962 map…")
         frontier = geocode.Frontier(*read_frontier(root))
         located = geocode.geocode(data, frontier)
-        problems += geocode.problems(located, data)
+        problems += placereport.problems(located, data)
     progress(f"checked: {len(problems):,} problem(s)")
     return Checked(data, problems, located, frontier)

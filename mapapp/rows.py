@@ -9,7 +9,6 @@ has; nothing stops at the first.
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +24,6 @@ from mapapp.io import Located
 from mapapp.model import Event, Source
 from mapapp.problems import build
 
-SCOPE = "not stated in the imported row"
 PROGRESS_EVERY = 10_000
 LocatedRecord = tuple[Any, str, dict[str, int]]
 
@@ -281,7 +279,7 @@ class RowChecker:
         for message in messages:
             bad("source", message)
         new.update((source.id, source) for source in made)
-        nested = _nested(row.cells.get("sources"), "sources", bad)
+        nested = cells.nested_cell(row.cells.get("sources"), "sources", bad)
         if nested is None:
             if not cited and not _text(row.cells.get("source")):
                 bad(
@@ -343,12 +341,12 @@ class RowChecker:
         citations: list[Any],
         new: dict[str, Source],
     ) -> list[Any]:
-        nested = _nested(row.cells.get("claims"), "claims", bad)
+        nested = cells.nested_cell(row.cells.get("claims"), "claims", bad)
         people = _text(row.cells.get("people"))
         claimant = _text(row.cells.get("claimant"))
         known = self.sources if not new else {**self.sources, **new}
         if nested is not None:
-            derived = _derived_people(nested)
+            derived = cells.derived_people(nested)
             _agree(row, "people", derived[0], bad)
             _agree(row, "claimant", derived[1], bad)
             for i, claim in enumerate(nested):
@@ -359,70 +357,18 @@ class RowChecker:
         if not people and not claimant:
             return []
         if not citations:  # the row is rejected for its source; judge the figures too
-            for column, message in _people(people, claimant, "", False)[1]:
+            for column, message in cells.people_claims(people, claimant, "", False)[1]:
                 bad(column, message)
             return []
         first = citations[0]["source"]
         unverified = first in known and known[first].grade == "D"
         key = ("people", people, claimant, first, unverified)
         claims, messages = self._cached(
-            key, lambda: _people(people, claimant, first, unverified)
+            key, lambda: cells.people_claims(people, claimant, first, unverified)
         )
         for column, message in messages:
             bad(column, message)
         return claims
-
-
-def _people(
-    people: str, claimant: str, source: str, unverified: bool
-) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """Return the claims of a people and a claimant cell, or what is wrong."""
-    figures, claimants = cells.split(people), cells.split(claimant)
-    messages = []
-    numbers = []
-    for figure in figures:  # every figure is judged, whatever else is wrong
-        try:
-            numbers.append(cells.parse_figure(figure))
-        except ValueError as exc:
-            messages.append(("people", str(exc)))
-    if figures and not claimants:
-        messages.append(
-            (
-                "claimant",
-                f"a number without its claimant (got people {people!r} and an empty "
-                "claimant; expected who claimed the number)",
-            )
-        )
-    elif len(claimants) != len(figures):
-        messages.append(
-            (
-                "people",
-                f"{len(figures)} figure(s) for {len(claimants)} claimant(s) (got "
-                f"people {people!r}, claimant {claimant!r}; expected one claimant "
-                "per figure)",
-            )
-        )
-    if messages:
-        return [], messages
-    claims = [
-        _claim(number, who, source, unverified)
-        for number, who in zip(numbers, claimants, strict=True)
-    ]
-    return claims, messages
-
-
-def _claim(
-    number: dict[str, Any], who: str, source: str, unverified: bool
-) -> dict[str, Any]:
-    """Return the fields of a people claim made from an imported row."""
-    return {
-        "quantity": "people",
-        **number,
-        "scope": SCOPE,
-        "claimant": who,
-        "source": source,
-        "unverified": unverified,
-    }
 
 
 def _text(value: Any) -> str:
@@ -435,53 +381,6 @@ def _value(value: Any) -> Any:
     if isinstance(value, str) and not value.strip(" \t\n\r\x0b\x0c"):
         return None
     return value
-
-
-def _nested(value: Any, column: str, bad: Callable[[str, str], None]) -> list | None:
-    if isinstance(value, list):
-        return value
-    text = _text(value)
-    if not text:
-        return None
-    try:
-        parsed = json.loads(text)
-    except json.JSONDecodeError as exc:
-        bad(
-            column,
-            f"malformed JSON ({exc.msg} at character {exc.pos}; expected a "
-            f"JSON array of {column}, as the export writes)",
-        )
-        return []
-    except RecursionError:
-        bad(
-            column,
-            f"malformed JSON (nested too deeply; expected a JSON array of "
-            f"{column}, as the export writes)",
-        )
-        return []
-    if not isinstance(parsed, list):
-        bad(column, f"not a JSON array (got {text[:40]!r}; expected [...])")
-        return []
-    return parsed
-
-
-def _derived_people(claims: list[Any]) -> tuple[str, str]:
-    people = [
-        c for c in claims if isinstance(c, dict) and c.get("quantity") == "people"
-    ]
-    figures, claimants = [], []
-    for claim in people:
-        value, low, high = claim.get("value"), claim.get("low"), claim.get("high")
-        text = (
-            cells.number(value)
-            if isinstance(value, int | float)
-            else f"{cells.number(low)}-{cells.number(high)}"
-            if isinstance(low, int | float) and isinstance(high, int | float)
-            else "?"
-        )
-        figures.append(f"~{text}" if claim.get("approximate") else text)
-        claimants.append(str(claim.get("claimant", "")))
-    return cells.SEP.join(figures), cells.SEP.join(claimants)
 
 
 def _agree(

@@ -6,7 +6,7 @@ import shapely
 from pyproj import Geod
 from shapely.geometry import LineString, Point, box
 
-from mapapp import geocode as geocode_module
+from mapapp import placerefs
 from mapapp.dataset import Dataset
 from mapapp.geocode import Frontier, distance_km, geocode, place_frame
 from mapapp.model import Event
@@ -202,7 +202,7 @@ def test_events_sharing_reference_records_geocode_as_if_apart(
 ):
     """An import gives events of one place cell the very same records: the first
     of them is worked out for all, with the same result as equal copies give."""
-    monkeypatch.setattr(geocode_module, "ALIKE_WIDTH", width)
+    monkeypatch.setattr(placerefs, "ALIKE_WIDTH", width)
     kinds = [
         [("town-a", "origin"), ("post-b", "destination")],
         [("khorgos", "site")],  # ambiguous: unresolved for every event sharing it

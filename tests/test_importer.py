@@ -11,7 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from mapapp import adhoc, cells, export, geocode, importer, io, load, meta, validate
+from mapapp import (
+    adhoc,
+    cells,
+    export,
+    geocode,
+    importer,
+    io,
+    load,
+    meta,
+    placereport,
+    validate,
+)
 from mapapp import rows as rows_module
 from mapapp.cli import cli
 from mapapp.dataset import Dataset
@@ -194,7 +205,7 @@ def test_accepted_rows_validate_geocode_and_map(w):
     assert [e.id for e in merged.events] == ids(result)
     assert validate.check(merged) == []
     located = geocode.geocode(merged, w.frontier)
-    assert geocode.problems(located, merged) == []
+    assert placereport.problems(located, merged) == []
     frame = located.events.set_index("id")
     assert frame["located"].all()
     assert frame.loc["good-point"].geometry.wkt == "POINT (82.5 43.5)"
@@ -378,7 +389,7 @@ def test_point_outside_the_territory_takes_the_nearest_side(w):
     assert mongolia.admin_1962 == "Mongolian People's Republic"
     merged = importer.merge(w.data, result)
     located = geocode.geocode(merged, w.frontier)
-    problems = geocode.problems(located, merged)
+    problems = placereport.problems(located, merged)
     assert [(p.record, p.field, p.line) for p in problems] == [
         ("point-in-mongolia", "state_1962", 3)
     ]
