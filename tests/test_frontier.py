@@ -56,9 +56,16 @@ def test_far_events_keep_real_coordinates(located):
 
 def test_bundled_crossings_have_routes(located):
     events = located.events.set_index("id")
-    row = events.loc["1962-04-22-mass-crossing"]
+    row = events.loc["1962-exodus-size-estimates"]
     assert row.geometry.geom_type == "MultiLineString"
-    assert row.place_ids == "ili-prefecture|khorgos-cn|tacheng|baketu"
+    assert {"khorgos-cn", "baketu", "shawan"} <= set(row.place_ids.split("|"))
+
+
+def test_a_crossing_no_source_places_draws_no_route(located):
+    """22 April: the memorandum names no crossing point, so none is drawn."""
+    row = located.events.set_index("id").loc["1962-04-22-mass-crossing"]
+    assert row.geometry.geom_type == "Point"
+    assert row.place_ids == "ili-prefecture|tacheng"  # the region as a name only
 
 
 def test_regions_are_never_points(located):

@@ -40,7 +40,7 @@ def test_a_step_map_draws_the_border_the_land_and_the_event():
     assert 'stroke="#7a0019"' in svg  # the 1962 line
     assert 'stroke-dasharray="7 5"' in svg  # dashed where it is uncertain
     assert "#D55E00" in svg  # a crossing's colour
-    assert "Khorgos" in svg  # a place label in view
+    assert "Tacheng" in svg  # a place label in view
     # the picture embeds as an image that prints without scripts
     img = handout.handout_html(chosen, [crossing], loaded.drawable, loaded.base)
     data = re.search(r'base64,([^"]+)"', img).group(1)
