@@ -87,11 +87,15 @@ def select(
     data : Dataset
     sel : Selection
     keys : dict, optional
-        From :func:`search_keys` (computed when not given; cache it across calls).
+        From :func:`search_keys` (computed when not given and the selection has a
+        text; cache it across calls).
     """
-    keys = keys if keys is not None else search_keys(data)
+    if keys is None:
+        keys = search_keys(data) if sel.text.split() else {}
     grades = {sid: s.grade for sid, s in data.sources.items()}
-    return [ev.id for ev in data.events if matches(ev, sel, grades, keys[ev.id])]
+    return [
+        ev.id for ev in data.events if matches(ev, sel, grades, keys.get(ev.id, ""))
+    ]
 
 
 def date_span(events: Iterable[Event]) -> tuple[date, date]:

@@ -133,11 +133,11 @@ def test_a_large_file_is_counted_per_area_and_per_week(monkeypatch):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
     import synth
 
-    from app_pages import map_page
+    from app_pages import map_lists
     from mapapp import density
 
     monkeypatch.setattr(density, "DETAIL_LIMIT", 150)  # a small "large" file
-    monkeypatch.setattr(map_page, "LIST_LIMIT", 100)
+    monkeypatch.setattr(map_lists, "LIST_LIMIT", 100)
     rows = synth.csv_text(synth.synth_rows(300, seed=3)).encode()
     at = _upload(_start(), "big.csv", rows)
     assert {m.label: m.value for m in at.metric}["Events mapped"] == "300"

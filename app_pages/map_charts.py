@@ -1,0 +1,153 @@
+"""The map page's charts: the timeline of events and the competing figures."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from datetime import date
+
+import streamlit as st
+
+from app_pages import map_state
+from app_pages.loaded import Loaded, current
+from mapapp import (
+    density,
+    timeline,
+)
+from mapapp.select import Selection
+
+
+def _counted(ids: list[str]) -> bool:
+    """Whether the timeline counts events per week (one bar each: megabytes)."""
+    return len(ids) > density.DETAIL_LIMIT
+
+
+def _timeline_spec(
+    token: str, ids: list[str], selected: str | None, start: date, end: date
+) -> dict:
+    """Return the timeline's Vega-Lite spec, cached by data, ids, selection, window.
+
+    The ids are keyed by their digest: Streamlit's own hashing of a long tuple of
+    strings took seconds for tens of thousands of events.
+    """
+    digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=16).hexdigest()
+    return _cached_timeline_spec(token, digest, selected, start, end, _ids=ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_timeline_spec(
+    token: str,
+    digest: str,
+    selected: str | None,
+    start: date,
+    end: date,
+    _ids: list[str],
+) -> dict:
+    """Build the spec (``token`` names the data, ``digest`` the ids)."""
+    frame = timeline.timeline_frame(current().data, _ids, selected)
+    if _counted(_ids):
+        spec = timeline.counts_chart(frame, start, end).to_dict(validate=False)
+    else:
+        spec = timeline.timeline_spec(frame, start, end)
+    return _accessible(spec, TIMELINE_TEXT)
+
+
+TIMELINE_TEXT = (
+    "Timeline of the events shown, one lane per kind of event. The list of events "
+    "below the charts gives the same events as text."
+)
+
+
+def _accessible(spec: dict, text: str) -> dict:
+    """Draw a chart on a canvas, named for screen readers by its description.
+
+    Vega's SVG marks (the brush among them) are graphics without text to assistive
+    technologies; on a canvas only the chart's accessible name is exposed, and the
+    event list below is its text alternative.
+    """
+    spec = dict(spec)
+    spec["description"] = text
+    usermeta = dict(spec.get("usermeta", {}))
+    usermeta["embedOptions"] = {
+        **usermeta.get("embedOptions", {}),
+        "renderer": "canvas",
+    }
+    spec["usermeta"] = usermeta
+    return spec
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _claims_spec(token: str, selected: str | None) -> dict:
+    """Return the spec of the competing figures (per dataset shown and selection)."""
+    frame = timeline.claims_frame(current().data, selected)
+    return _accessible(
+        timeline.claims_chart(frame).to_dict(validate=False), CLAIMS_TEXT
+    )
+
+
+CLAIMS_TEXT = (
+    "Chart of the figures claimed for the people who crossed, by claimant and date, "
+    "on a log scale. Each event's detail gives the same figures as text."
+)
+
+
+def _on_claims(key: str = "claims") -> None:
+    """Select the event of a figure clicked on the chart of competing figures."""
+    selection = (st.session_state.get(key) or {}).get("selection", {})
+    picked = selection.get(timeline.CLAIM) or []
+    if picked and picked[0].get("event"):
+        map_state.select_event(picked[0]["event"], current())
+
+
+def timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
+    """Draw the two charts in tabs: the timeline of events, the competing figures."""
+    # Keyed and tracked: the open tab stays open when a selection adds elements
+    # above the tabs (which made an untracked tab set a new one, back on its first).
+    tab1, tab2 = st.tabs(
+        ["Timeline of events", "Who says how many crossed"],
+        key="chart_tab",
+        on_change="rerun",
+    )
+    with tab1:
+        spec = _timeline_spec(
+            loaded.token, ids, st.session_state.selected, sel.start, sel.end
+        )
+        counts = _counted(ids)
+        key = "timeline-counts" if counts else "timeline"
+        st.vega_lite_chart(
+            spec,
+            width="stretch",
+            key=key,
+            on_select=functools.partial(map_state.on_timeline, key),
+            selection_mode=[timeline.WINDOW]
+            if counts
+            else [timeline.WINDOW, timeline.PICK],
+        )  # its accessible name is the spec's description (see _accessible)
+        if counts:
+            st.caption(
+                f"{len(ids):,} events are too many to draw one by one: the bars count "
+                "them per week and kind (by the first day each may mean). Drag "
+                "across the chart to narrow the dates."
+            )
+        else:
+            st.caption(
+                "Bars span every day a date may mean: a month-precision date spans "
+                "the month, an interval its range; pale dashed bars are approximate "
+                "or uncertain dates. Drag across the chart to narrow the dates."
+            )
+    with tab2:
+        st.vega_lite_chart(
+            _claims_spec(loaded.token, st.session_state.selected),
+            width="stretch",
+            key="claims",
+            on_select=_on_claims,
+            selection_mode=[timeline.CLAIM],
+        )
+        st.caption(
+            "Each mark is one claimant's figure, at the date it runs to; a line joins "
+            "a claimant's running totals of people who had crossed. Triangles count "
+            "people who took part in the flight, not people who crossed. The y axis "
+            "is a log scale: each step up multiplies. The figures disagree; none is "
+            "shown as the true one. Hover for the scope and the source; click a mark "
+            "to open its event."
+        )

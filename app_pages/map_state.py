@@ -1,0 +1,173 @@
+"""The map page's state: the date window, the selection, the callbacks setting them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import shapely
+import streamlit as st
+
+from app_pages import nav
+from app_pages.loaded import Loaded, current
+from mapapp import (
+    mapview,
+    timeline,
+    urlstate,
+)
+from mapapp.detail import md_escape
+
+STORY = (date(1962, 1, 1), date(1962, 12, 31))
+
+
+WHOLE_SPAN = "whole_span"  # the date slider spans all the data, not only 1962
+
+
+def span(loaded: Loaded) -> tuple[date, date]:
+    """Return the data's date span, at least two days wide (for the slider)."""
+    lo, hi = loaded.span
+    if lo == hi:
+        lo, hi = lo - timedelta(days=1), hi + timedelta(days=1)
+    return lo, hi
+
+
+def init_state(loaded: Loaded) -> None:
+    """Fill the widgets' state from the link, once per session.
+
+    Later in the session, a link followed to this page (an "Events citing it" link,
+    a link pasted in the address bar) is told apart from the address this page wrote
+    itself: its event is selected, and the rest of the view is kept.
+    """
+    if st.session_state.get("_init"):
+        params = st.query_params.to_dict()
+        if not nav.wrote_link("map", params):
+            wanted = params.get("event")
+            if wanted in loaded.events.index:
+                select_event(wanted, loaded)
+            elif wanted:
+                st.warning(
+                    f"The link names an event that is not in the data shown: "
+                    f"{md_escape(wanted)!r}."
+                )
+        return
+    lo, hi = span(loaded)
+    state, notes = urlstate.parse(
+        st.query_params.to_dict(), {ev.id for ev in loaded.data.events}
+    )
+    start = max(lo, state.start or STORY[0])
+    end = min(hi, state.end or STORY[1])
+    st.session_state.update(
+        _init=True,
+        _notes=notes,
+        f_window=(start, end) if start <= end else (lo, hi),
+        f_kinds=list(state.kinds),
+        f_grades=list(state.grades),
+        f_text=state.text,
+        selected=state.event,
+        view=(state.lat, state.lon, state.zoom)
+        if state.zoom
+        else (*mapview.CENTER, mapview.ZOOM),
+        _last_click=None,
+    )
+    # "view" is where the map is (reported back by it, for the URL); "target" is
+    # where the app last sent it. Only a new target moves the map: echoing the
+    # reported view back would make the map and the app chase each other's rounding.
+    st.session_state.target = st.session_state.view
+    if state.event and not state.zoom:
+        select_event(state.event, loaded)  # a link to an event centres the map on it
+
+
+def follow_data(loaded: Loaded) -> None:
+    """Fit the date window and the selection to the data when it has changed.
+
+    The data changes when the researcher loads or removes a file on the data page;
+    the window is widened to hold the new events, and a selection that no longer
+    exists is dropped.
+    """
+    seen = st.session_state.get("_data_token")
+    st.session_state._data_token = loaded.token
+    if seen is None or seen == loaded.token:
+        return
+    lo, hi = span(loaded)
+    start, end = st.session_state.f_window
+    if not (lo <= start <= hi and lo <= end <= hi) or loaded.user is not None:
+        st.session_state.f_window = (lo, hi)
+    if st.session_state.selected not in loaded.events.index:
+        st.session_state.selected = None
+
+
+def set_window(start: date, end: date) -> None:
+    """Set the date window; the slider zooms to 1962 again if the window is in it."""
+    st.session_state.f_window = (start, end)
+    st.session_state[WHOLE_SPAN] = False
+
+
+def whole_span(on: bool) -> None:
+    """Let the date slider span all the data (True) or 1962 only (False)."""
+    st.session_state[WHOLE_SPAN] = on
+
+
+def slider_bounds(loaded: Loaded) -> tuple[date, date]:
+    """Return the date slider's own first and last day.
+
+    The slider spans the story (1962) while the window lies in it, so that a window
+    of days can be dragged; it spans the data's dates when asked (``WHOLE_SPAN``)
+    or when the window reaches outside 1962 (a link, "All", a researcher's file).
+    """
+    lo, hi = span(loaded)
+    story = (max(lo, STORY[0]), min(hi, STORY[1]))
+    start, end = st.session_state.f_window
+    if (
+        story[0] < story[1]
+        and story[0] <= start <= end <= story[1]
+        and not st.session_state.get(WHOLE_SPAN)
+    ):
+        return story
+    return lo, hi
+
+
+def select_event(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
+    """Select an event and, when it is on the frontier map, centre the map on it."""
+    st.session_state.selected = event_id
+    if not (fly and event_id and event_id in loaded.events.index):
+        return
+    row = loaded.events.loc[event_id]
+    if row["located"] and not row["far"]:
+        point = shapely.centroid(row.geometry)
+        zoom = max(st.session_state.view[2], 7)
+        st.session_state.view = (round(point.y, 4), round(point.x, 4), zoom)
+        st.session_state.target = st.session_state.view
+
+
+def on_timeline(key: str = "timeline") -> None:
+    """Apply a brushed window or a clicked event from the timeline chart ``key``."""
+    selection = (st.session_state.get(key) or {}).get("selection", {})
+    brushed = selection.get(timeline.WINDOW) or {}
+    span = brushed.get("start")
+    if span and len(span) == 2:
+        first, last = (pd.Timestamp(v, unit="ms").date() for v in span)
+        lo, hi = span(current())
+        st.session_state.f_window = (max(lo, first), min(hi, last))
+    picked = selection.get(timeline.PICK) or []
+    if picked and picked[0].get("id"):
+        select_event(picked[0]["id"], current())
+
+
+def on_list() -> None:
+    """Select the event of the row chosen in the event list."""
+    rows = st.session_state.get("event_list", {}).get("selection", {}).get("rows", [])
+    ids = st.session_state.get("_list_ids", [])
+    if rows and rows[0] < len(ids):
+        select_event(ids[rows[0]], current())
+
+
+def event_button(loaded: Loaded, event_id: str, group: str) -> None:
+    """Draw a one-line button (date — title) that selects an event."""
+    ev = loaded.by_id[event_id]
+    st.button(
+        md_escape(f"{ev.when.human()} — {ev.title}"),
+        key=f"{group}-{event_id}",
+        on_click=select_event,
+        args=(event_id, loaded, False),
+        type="tertiary",
+    )
