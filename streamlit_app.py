@@ -27,6 +27,7 @@ navigation = st.navigation(
         nav.data_page(),
         nav.present_page(),
         nav.build_page(),
+        nav.map_address(),
     ]
 )
 try:

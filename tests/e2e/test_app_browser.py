@@ -481,6 +481,16 @@ def test_a_shared_link_restores_filters_and_selection(app, page, page_log, bundl
     page_log.assert_clean()
 
 
+def test_the_map_address_opens_the_map_with_its_link(app, page, page_log, bundled):
+    """``/map`` (typed, or from an old link) is the map, with the link's event."""
+    open_map(page, f"{app.url}/map?event={SHARED}&from=1962-04-01&to=1962-05-31")
+    assert detail_title(page) == bundled.title(SHARED)
+    assert "Page not found" not in main_text(page)
+    q = query(page)
+    assert (q.get("event"), q.get("from")) == (SHARED, "1962-04-01"), current_url(page)
+    page_log.assert_clean()
+
+
 def test_a_shared_link_restores_the_map_view(app, page, page_log):
     lat, lon, zoom = 44.5, 80.9, 7
     open_map(page, f"{app.url}/?lat={lat}&lon={lon}&z={zoom}")
