@@ -31,6 +31,9 @@ navigation = st.navigation(
     ]
 )
 try:
+    failure = nav.callback_failure()  # raised in a widget's callback, before this run
+    if failure is not None:
+        raise failure
     navigation.run()
 except MapAppError as exc:
     show_error(exc)

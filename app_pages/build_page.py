@@ -173,7 +173,7 @@ def _finder(loaded: Loaded) -> None:
         "Add as the next step",
         key="build-add",
         type="primary",
-        on_click=_add,
+        on_click=nav.guarded(_add),
         args=(choice,),
     )
     _map(loaded, choice)
@@ -236,24 +236,27 @@ def _steps(loaded: Loaded, problems: dict[int, list[str]]) -> None:
                 "Narration (your words; keep who says so)",
                 value=step.get("narration") or "",
                 key=key,
-                on_change=_edit,
+                on_change=nav.guarded(_edit),
                 args=("narration", key, i),
                 height=110,
             )
             for message in problems.get(i, []):
                 st.warning(message)
             with st.container(horizontal=True, gap="small"):  # sized to their words
-                st.button("↑ Up", key=f"build-up-{i}", on_click=_move, args=(i, -1),
-                          disabled=i == 0)  # fmt: skip
-                st.button("↓ Down", key=f"build-down-{i}", on_click=_move,
+                st.button("↑ Up", key=f"build-up-{i}", on_click=nav.guarded(_move),
+                          args=(i, -1), disabled=i == 0)  # fmt: skip
+                st.button("↓ Down", key=f"build-down-{i}", on_click=nav.guarded(_move),
                           args=(i, 1), disabled=i == len(steps) - 1)  # fmt: skip
                 st.button(
-                    "Remove", key=f"build-remove-{i}", on_click=_remove, args=(i,)
+                    "Remove",
+                    key=f"build-remove-{i}",
+                    on_click=nav.guarded(_remove),
+                    args=(i,),
                 )
                 st.button(
                     "Use the map's view",
                     key=f"build-view-{i}",
-                    on_click=_take_view,
+                    on_click=nav.guarded(_take_view),
                     args=(i, view),
                     disabled=view is None,
                     help="Take the centre and zoom of the map on the left for this "
@@ -318,7 +321,7 @@ def _head(loaded: Loaded) -> None:
             label,
             value=draft.get(field) or "",
             key=key,
-            on_change=_edit,
+            on_change=nav.guarded(_edit),
             args=(field, key),
         )
     with st.expander("Start from an existing tour"):
@@ -326,7 +329,8 @@ def _head(loaded: Loaded) -> None:
         names = list(bundled.tours)
         pick = st.selectbox("A bundled tour", names, key="build-bundled",
                             format_func=lambda t: bundled.tours[t].title)  # fmt: skip
-        st.button("Edit a copy of it", key="build-load-bundled", on_click=_load_tour,
+        st.button("Edit a copy of it", key="build-load-bundled",
+                  on_click=nav.guarded(_load_tour),
                   args=(bundled.tours[pick],) if pick else ())  # fmt: skip
         upload = st.file_uploader("Or a tour file (.yaml)", type=["yaml", "yml"],
                                   key="build-upload")  # fmt: skip

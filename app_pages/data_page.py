@@ -225,6 +225,6 @@ def render() -> None:
         st.button(
             "Remove your file: delete it from the server now and show the bundled "
             "events only",
-            on_click=_forget,
+            on_click=nav.guarded(_forget),
             icon=":material/delete:",
         )

@@ -8,7 +8,7 @@ from datetime import date
 
 import streamlit as st
 
-from app_pages import map_state
+from app_pages import map_state, nav
 from app_pages.loaded import Loaded, current
 from mapapp import (
     density,
@@ -118,7 +118,7 @@ def timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
             spec,
             width="stretch",
             key=key,
-            on_select=functools.partial(map_state.on_timeline, key),
+            on_select=nav.guarded(functools.partial(map_state.on_timeline, key)),
             selection_mode=[timeline.WINDOW]
             if counts
             else [timeline.WINDOW, timeline.PICK],
@@ -140,7 +140,7 @@ def timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
             _claims_spec(loaded.token, st.session_state.selected),
             width="stretch",
             key="claims",
-            on_select=_on_claims,
+            on_select=nav.guarded(_on_claims),
             selection_mode=[timeline.CLAIM],
         )
         st.caption(

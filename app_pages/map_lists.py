@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from app_pages import map_state
+from app_pages import map_state, nav
 from app_pages.loaded import Loaded
 from mapapp import (
     export,
@@ -52,7 +52,7 @@ def event_list(loaded: Loaded, ids: list[str]) -> None:
         hide_index=True,
         width="stretch",
         key="event_list",
-        on_select=map_state.on_list,
+        on_select=nav.guarded(map_state.on_list),
         selection_mode="single-row",
     )
 

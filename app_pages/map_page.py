@@ -53,7 +53,7 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
         feature_group_to_add=groups,
         layer_control=folium.LayerControl(collapsed=True),
         returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
-        on_change=_on_map,
+        on_change=nav.guarded(_on_map),
     )
     if plan.counted:
         st.caption(
@@ -182,7 +182,7 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
             st.button(
                 md_escape(title),
                 key=f"rel-{rid}",
-                on_click=map_state.select_event,
+                on_click=nav.guarded(map_state.select_event),
                 args=(rid, loaded),
                 type="tertiary",
             )

@@ -51,7 +51,7 @@ def sidebar(loaded: Loaded) -> Selection:
         if (first, last) != (lo, hi):
             st.button(
                 f"Whole span ({lo.year}–{hi.year})",
-                on_click=map_state.whole_span,
+                on_click=nav.guarded(map_state.whole_span),
                 args=(True,),
                 type="tertiary",
                 icon=":material/unfold_more:",
@@ -64,7 +64,7 @@ def sidebar(loaded: Loaded) -> Selection:
         ):
             st.button(
                 "Zoom to 1962",
-                on_click=map_state.whole_span,
+                on_click=nav.guarded(map_state.whole_span),
                 args=(False,),
                 type="tertiary",
                 icon=":material/unfold_less:",
@@ -75,13 +75,15 @@ def sidebar(loaded: Loaded) -> Selection:
             st.button(
                 "Spring",
                 help="March to June 1962",
-                on_click=map_state.set_window,
+                on_click=nav.guarded(map_state.set_window),
                 args=(date(1962, 3, 1), date(1962, 6, 30)),
             )
-            st.button("1962", on_click=map_state.set_window, args=map_state.STORY)
+            st.button(
+                "1962", on_click=nav.guarded(map_state.set_window), args=map_state.STORY
+            )
             st.button(
                 "All",
-                on_click=map_state.set_window,
+                on_click=nav.guarded(map_state.set_window),
                 args=(lo, hi),
                 help="Every date of the data",
             )

@@ -20,7 +20,7 @@ from mapapp.detail import md_escape
 STORY = (date(1962, 1, 1), date(1962, 12, 31))
 
 
-WHOLE_SPAN = "whole_span"  # the date slider spans all the data, not only 1962
+WHOLE_SPAN = "_whole_span"  # the date slider spans all the data, not only 1962
 
 
 def span(loaded: Loaded) -> tuple[date, date]:
@@ -143,9 +143,9 @@ def on_timeline(key: str = "timeline") -> None:
     """Apply a brushed window or a clicked event from the timeline chart ``key``."""
     selection = (st.session_state.get(key) or {}).get("selection", {})
     brushed = selection.get(timeline.WINDOW) or {}
-    span = brushed.get("start")
-    if span and len(span) == 2:
-        first, last = (pd.Timestamp(v, unit="ms").date() for v in span)
+    brush = brushed.get("start")
+    if brush and len(brush) == 2:
+        first, last = (pd.Timestamp(v, unit="ms").date() for v in brush)
         lo, hi = span(current())
         st.session_state.f_window = (max(lo, first), min(hi, last))
     picked = selection.get(timeline.PICK) or []
@@ -167,7 +167,7 @@ def event_button(loaded: Loaded, event_id: str, group: str) -> None:
     st.button(
         md_escape(f"{ev.when.human()} — {ev.title}"),
         key=f"{group}-{event_id}",
-        on_click=select_event,
+        on_click=nav.guarded(select_event),
         args=(event_id, loaded, False),
         type="tertiary",
     )

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
 import streamlit as st
 
 # Constant CSS for every page. Streamlit's captions and shortcut hints are text at
@@ -115,3 +120,33 @@ def write_link(page: str, params: dict[str, str]) -> None:
     seen.append(dict(params))
     del seen[:-WRITTEN_KEPT]
     st.query_params.from_dict(params)
+
+
+# A widget's callback runs before the page, outside the entry point's handler of
+# failures: ``guarded`` keeps what it raised for the entry point to show.
+CALLBACK_FAILURE = "_callback_failure"
+
+
+def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
+    """Return ``callback`` wrapped so that a failure is shown as the pages show one.
+
+    Streamlit shows an exception raised in a widget's callback as its own error box
+    (no way back); wrapped, the exception is logged and kept, and the entry point
+    raises it again in its handler (:func:`callback_failure`).
+    """
+
+    @functools.wraps(callback)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except Exception as exc:
+            logging.getLogger("mapapp.app").exception("a callback failed")
+            st.session_state[CALLBACK_FAILURE] = exc
+            return None
+
+    return run
+
+
+def callback_failure() -> Exception | None:
+    """Return (and forget) what a guarded callback raised before this run, if any."""
+    return st.session_state.pop(CALLBACK_FAILURE, None)

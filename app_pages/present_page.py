@@ -244,7 +244,7 @@ def _head(tours: Tours, count: int) -> None:
                     list(tours.tours),
                     key="present_tour",
                     format_func=lambda t: tours.tours[t].title,
-                    on_change=_choose_tour,
+                    on_change=nav.guarded(_choose_tour),
                     label_visibility="collapsed",
                 )
             else:
@@ -253,7 +253,7 @@ def _head(tours: Tours, count: int) -> None:
             st.button(
                 "« First",
                 key="present-first",
-                on_click=_go,
+                on_click=nav.guarded(_go),
                 args=(0,),
                 disabled=i == 0,
                 shortcut="Home",
@@ -261,7 +261,7 @@ def _head(tours: Tours, count: int) -> None:
             st.button(
                 "◀ Previous",
                 key="present-prev",
-                on_click=_go,
+                on_click=nav.guarded(_go),
                 args=(i - 1,),
                 disabled=i == 0,
                 shortcut="Left",
@@ -269,7 +269,7 @@ def _head(tours: Tours, count: int) -> None:
             st.button(
                 "Next ▶",
                 key="present-next",
-                on_click=_go,
+                on_click=nav.guarded(_go),
                 args=(i + 1,),
                 disabled=i == count - 1,
                 shortcut="Right",
@@ -278,7 +278,7 @@ def _head(tours: Tours, count: int) -> None:
             st.button(
                 "Last »",
                 key="present-last",
-                on_click=_go,
+                on_click=nav.guarded(_go),
                 args=(count - 1,),
                 disabled=i == count - 1,
                 shortcut="End",

@@ -162,6 +162,24 @@ def test_broken_data_shows_an_error_page_not_a_traceback(tmp_path, monkeypatch):
     assert "impossible date: February 1962 has 28 days" in code
 
 
+def test_a_failing_callback_shows_the_short_message_not_streamlits(monkeypatch):
+    """A widget's callback that raises gives the app's message and a way back."""
+    from app_pages import map_state
+
+    def broken(*args):
+        raise RuntimeError("/srv/secret/path.py went wrong")
+
+    monkeypatch.setattr(map_state, "set_window", broken)
+    at = run()
+    spring = next(b for b in at.button if b.label == "Spring")
+    spring.click().run()
+    assert not at.exception, at.exception
+    assert "Something went wrong" in at.error[0].value
+    assert "/srv/secret" not in " ".join(e.value for e in at.error)
+    at.run()  # the next run is the page again
+    assert not at.error and not at.exception
+
+
 def _source_app():
     from app_pages import source_page
 

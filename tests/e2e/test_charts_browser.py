@@ -105,6 +105,28 @@ def test_the_date_slider_zooms_to_1962_and_a_window_can_be_dragged(
     page_log.assert_clean()
 
 
+def test_dragging_across_the_timeline_narrows_the_dates(app, page, page_log):
+    """The brush on the timeline sets the date window (and nothing breaks)."""
+    page.set_viewport_size(DESKTOP)
+    open_map(page, f"{app.url}/?from=1962-03-01&to=1962-06-30")
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    y = box["y"] + box["height"] * 0.55
+    page.mouse.move(box["x"] + box["width"] * 0.35, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=12)
+    page.mouse.up()
+    wait_until(
+        lambda: query(page)["from"] > "1962-03-01" or query(page)["to"] < "1962-06-30",
+        "a narrower window in the URL",
+    )
+    settle(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "1962-03-01" <= query(page)["from"] < query(page)["to"] <= "1962-06-30"
+    page_log.assert_clean()
+
+
 def test_the_whole_span_is_one_click_away(app, page, page_log, bundled):
     page.set_viewport_size(DESKTOP)
     open_map(page, f"{app.url}/?from=1962-03-01&to=1962-06-30")
