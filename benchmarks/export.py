@@ -8,10 +8,10 @@ nothing. Everything runs in a temporary folder.
    table in the same run (target: ours no slower). GDAL cannot write the nested
    ``claims``/``sources`` arrays, so geopandas gets them as JSON text, converted
    before its clock starts.
-2. Import: a minimal researcher CSV of N rows (place names in several scripts,
-   roles, a tenth placed by lon/lat, people figures with claimants, known and
-   free-text sources) is read, checked row by row (each distinct cell once, each row
-   validated by the model), checked across records and geocoded, as the data page does it
+2. Import: a minimal researcher CSV of N rows (place names in several scripts, roles,
+   a tenth placed by lon/lat, people figures with claimants, known and free-text
+   sources) is read, checked row by row (each distinct cell once, each row validated
+   by the model), checked across records and geocoded, as the data page does it
    (``userdata.combine``; target under 5 s; median of 3 runs). The export's own CSV
    of the same events is timed too, cut to stay under the 50 MB import limit (its
    synthetic events relate to bundled events that it does not hold, so their
