@@ -221,7 +221,8 @@ PAGE_CSS = """<style>
 
 @media (max-width: 640px) {
   .st-key-detail, *:has(> .st-key-detail) { height: auto !important;
-    max-height: none !important; overflow: visible !important; }
+    max-height: none !important; overflow: visible !important;
+    flex: 0 0 auto !important; }
 }
 @media (min-width: 900px) {
   [data-testid="stMainBlockContainer"], .block-container {

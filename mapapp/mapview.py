@@ -40,7 +40,9 @@ PLACE_LABEL_CSS = (
     "<style>.place-label{background:transparent;border:0;box-shadow:none;"
     "padding:0;font:11px sans-serif;color:#222;text-shadow:0 0 2px #fff,0 0 2px #fff}"
     ".place-label:before{display:none}"
-    ".place-area{font-style:italic;letter-spacing:.08em;color:#555}</style>"
+    ".place-area{font-style:italic;letter-spacing:.08em;color:#555}"
+    # the scale's text in Leaflet's own size: the page's larger font overflowed it
+    ".leaflet-control-scale-line{font:11px/1.4 sans-serif;white-space:nowrap}</style>"
 )
 
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}

@@ -220,7 +220,17 @@ MEASURE_SHAPES = {CROSSED: "circle", LEFT_IN_YEAR: "diamond", TOOK_PART: "triang
 TOOK_PART_WORDS = re.compile(r"\btook part\b", re.IGNORECASE)
 # One colour per claimant (repeated when there are more), dark enough that the figures
 # written in it read on white (at least 4.5:1).
-CLAIMANT_COLOURS = "#000000 #B35806 #1F78B4 #1B7837 #C51B7D #762A83 #6A6A6A".split()  # noqa: SIM905
+CLAIMANT_COLOURS = [
+    "#000000",
+    "#B35806",
+    "#1F78B4",
+    "#1B7837",
+    "#C51B7D",
+    "#762A83",
+    "#6A6A6A",
+    "#01665E",
+    "#A50026",
+]
 CLAIMS_HEIGHT = 300  # px of the plot; the legends come above and below it
 LABEL_GAP = 13  # px between the figures written beside marks at about one date
 WIDE = 720  # px: a plot wider than this has its legends in three columns
