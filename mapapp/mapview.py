@@ -146,7 +146,7 @@ def _prepared(frame: gpd.GeoDataFrame, columns: Sequence[str]) -> dict:
 
 def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
     """Return the display-ready GeoJSON of the base layers (JSON text made once)."""
-    basemap = for_display(layers.basemap, tolerance=0.005, decimals=3)
+    basemap = for_display(layers.basemap, tolerance=0.007, decimals=3)
     zones = for_display(layers.zones, tolerance=0.001, decimals=4)
     border = for_display(layers.border, tolerance=0.001, decimals=4)
     border = border.assign(
