@@ -21,3 +21,17 @@ KIND_LABELS = {
     "treaty": "Treaties",
     "context": "Context",
 }
+
+# One colour per claimant on the chart of competing figures (repeated when there are
+# more), dark enough that the figures written in it read on white (at least 4.5:1).
+CLAIMANT_COLOURS = [
+    "#000000",
+    "#B35806",
+    "#1F78B4",
+    "#1B7837",
+    "#C51B7D",
+    "#762A83",
+    "#6A6A6A",
+    "#01665E",
+    "#A50026",
+]

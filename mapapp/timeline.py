@@ -18,7 +18,7 @@ import pandas as pd
 
 from mapapp.dataset import Dataset
 from mapapp.model import EVENT_KINDS
-from mapapp.style import KIND_COLOURS, KIND_LABELS
+from mapapp.style import CLAIMANT_COLOURS, KIND_COLOURS, KIND_LABELS
 
 WINDOW = "window"  # the name of the interval selection (brush) on the timeline
 PICK = "pick"  # the name of the point selection (click an event)
@@ -218,19 +218,6 @@ LEFT_IN_YEAR = "left during the year (a year's total)"
 TOOK_PART = "took part (not a count of crossings)"
 MEASURE_SHAPES = {CROSSED: "circle", LEFT_IN_YEAR: "diamond", TOOK_PART: "triangle-up"}
 TOOK_PART_WORDS = re.compile(r"\btook part\b", re.IGNORECASE)
-# One colour per claimant (repeated when there are more), dark enough that the figures
-# written in it read on white (at least 4.5:1).
-CLAIMANT_COLOURS = [
-    "#000000",
-    "#B35806",
-    "#1F78B4",
-    "#1B7837",
-    "#C51B7D",
-    "#762A83",
-    "#6A6A6A",
-    "#01665E",
-    "#A50026",
-]
 CLAIMS_HEIGHT = 300  # px of the plot; the legends come above and below it
 LABEL_GAP = 13  # px between the figures written beside marks at about one date
 WIDE = 720  # px: a plot wider than this has its legends in three columns
