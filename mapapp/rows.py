@@ -8,7 +8,6 @@ has; nothing stops at the first.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,6 +60,7 @@ class Table:
 
     ``lines`` gives the file line each row starts on. Where a name appears twice in
     the header, the last column of that name counts (as in a dict of the row).
+    Each row is checked on its own (:meth:`row`).
     """
 
     header: list[str]
@@ -70,10 +70,6 @@ class Table:
     def __len__(self) -> int:
         return len(self.lines)
 
-    @functools.cached_property
-    def _where(self) -> dict[str, int]:
-        return {name: j for j, name in enumerate(self.header)}
-
     def row(self, i: int) -> Row:
         """Return the ``i``-th row (from 0) with the cells it has."""
         cells_ = {
@@ -82,17 +78,6 @@ class Table:
             if value is not None
         }
         return Row(i + 1, self.lines[i], cells_)
-
-    def has(self, name: str) -> bool:
-        """Return whether the file has a column of this name."""
-        return name in self._where
-
-    def column(self, name: str) -> list[str]:
-        """Return a column's cells, empty where the file has no such column."""
-        j = self._where.get(name)
-        if j is None:
-            return [""] * len(self)
-        return [row[j] or "" for row in self.rows]
 
 
 class RowChecker:
