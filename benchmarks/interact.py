@@ -140,47 +140,27 @@ ARM_JS = """
 }
 """
 
-# A point of the page where the event's circle is the topmost element, or null.
-CLICK_AT_JS = """
-(id) => {
-  const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
-  const win = f && f.contentWindow, doc = f && f.contentDocument;
-  if (!win || !win.map) return null;
-  const box = f.getBoundingClientRect();
-  let at = null;
-  const visit = (l) => {
-    if (at) return;
-    if (l.getLayers) { l.getLayers().forEach(visit); return; }
-    const p = l.feature && l.feature.properties;
-    if (!p || p.id !== id || !l._path || !l.getLatLng) return;
-    const q = win.map.latLngToContainerPoint(l.getLatLng());
-    const c = win.map.getContainer().getBoundingClientRect();
-    if (doc.elementFromPoint(c.left + q.x, c.top + q.y) === l._path)
-      at = {x: box.left + c.left + q.x, y: box.top + c.top + q.y};
-  };
-  win.map.eachLayer(visit);
-  return at;
-}
-"""
-
-# Ids of the events drawn as a circle that is on top at its centre.
-CLICKABLE_IDS_JS = """
+# Each event drawn as a circle that is on top at its centre (away from the map's
+# edges): its id -> the page point to click.
+CLICKABLE_JS = """
 () => {
   const f = document.querySelector("iframe[title='streamlit_folium.st_folium']");
   const win = f && f.contentWindow, doc = f && f.contentDocument;
-  if (!win || !win.map) return [];
+  if (!win || !win.map) return {};
+  const box = f.getBoundingClientRect();
   const c = win.map.getContainer().getBoundingClientRect(), size = win.map.getSize();
-  const out = new Set();
+  const out = {};
   const visit = (l) => {
     if (l.getLayers) { l.getLayers().forEach(visit); return; }
     const p = l.feature && l.feature.properties;
-    if (!p || !p.kind || !l._path || !l.getLatLng) return;
+    if (!p || !p.kind || !l._path || !l.getLatLng || p.id in out) return;
     const q = win.map.latLngToContainerPoint(l.getLatLng());
     if (q.x < 40 || q.y < 40 || q.x > size.x - 40 || q.y > size.y - 40) return;
-    if (doc.elementFromPoint(c.left + q.x, c.top + q.y) === l._path) out.add(p.id);
+    if (doc.elementFromPoint(c.left + q.x, c.top + q.y) === l._path)
+      out[p.id] = {x: box.left + c.left + q.x, y: box.top + c.top + q.y};
   };
   win.map.eachLayer(visit);
-  return [...out];
+  return out;
 }
 """
 
@@ -256,7 +236,7 @@ def session(browser, url: str, proc, path: str = "/") -> tuple:
 
 def click(page, event_id: str, conds: list[str]) -> list[float]:
     """Click the event's circle on the map; return ms until each of ``conds``."""
-    at = page.evaluate(CLICK_AT_JS, event_id)
+    at = page.evaluate(CLICKABLE_JS).get(event_id)
     if at is None:
         raise SystemExit(f"{event_id} is not clickable on the map")
     return timed(page, conds, lambda: page.mouse.click(at["x"], at["y"]))
@@ -391,7 +371,7 @@ def common_event(browser, args) -> str:
                 while not bench._healthy(url):
                     time.sleep(0.05)
                 context, page, _, _ = session(browser, url, proc)
-                found.append(set(page.evaluate(CLICKABLE_IDS_JS)))
+                found.append(set(page.evaluate(CLICKABLE_JS)))
                 context.close()
             finally:
                 bench.stop(proc)
