@@ -183,6 +183,9 @@ ONLY_CROSSINGS = """
   const rows = grid && grid.getAttribute('aria-rowcount');
   return crossing > 0 && other === 0 && rows !== null && rows !== %s;
 """
+# Both pages are served as scripts/serve.sh serves the app: with no file watcher
+# (which rescans every loaded module after each run of a page).
+AS_SERVED = ("--server.fileWatcherType", "none")
 IDLE_JS = """() => {
   const a = document.querySelector('[data-testid="stApp"]');
   return !!a && a.dataset.testScriptState === 'notRunning'
@@ -266,7 +269,7 @@ def measure(browser, script: Path, name: str, args, event_id: str) -> dict:
     url = f"http://127.0.0.1:{port}"
     (REPO / "artifacts").mkdir(exist_ok=True)
     log = (REPO / "artifacts" / f"interact-{name}.log").open("w")
-    proc = bench.launch(script, port, stdout=log, stderr=log)
+    proc = bench.launch(script, port, *AS_SERVED, stdout=log, stderr=log)
     out: dict = {"visible": [], "cpu": [], "detail": [], "popup": [], "filter": []}
     title = json.dumps(title_of(event_id))
     try:
@@ -365,7 +368,11 @@ def common_event(browser, args) -> str:
             port = bench._free_port()
             url = f"http://127.0.0.1:{port}"
             proc = bench.launch(
-                script, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                script,
+                port,
+                *AS_SERVED,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             try:
                 while not bench._healthy(url):

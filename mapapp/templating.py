@@ -6,6 +6,11 @@ cache): rendering the map spent most of its time compiling the same few dozen
 templates. Compiled templates are immutable and thread-safe, so they are cached here
 by environment and source text. Import :func:`enable` before rendering maps.
 
+A template with no Jinja markup at all is not compiled: it renders to its own text.
+folium renders each element's script into such a text and wraps it in an element
+with a fresh random id, so these texts differ on every render and a cache of them
+would never hit; they were most of the compiling left.
+
 :func:`enable` also makes folium's ``tojson`` write compact JSON (no blanks after
 ``,`` and ``:``): the base layers' coordinates are most of what the map sends to the
 browser on every rerun, and the blanks were a quarter of it.
@@ -27,6 +32,35 @@ def _compiled(env: jinja2.Environment, source: str, template_class: Any) -> Any:
     return _original(env, source, None, template_class)
 
 
+_MARKUP = ("{{", "{%", "{#", "\r")  # "\r": Jinja would normalise the line ends
+
+
+def _verbatim(
+    env: jinja2.Environment, source: str, template_class: Any
+) -> jinja2.Template:
+    """Return a template of plain text, as Jinja would compile it, without compiling.
+
+    Jinja drops one newline at the end of a template (``keep_trailing_newline`` is
+    off by default); so does this.
+    """
+    text = source
+    if not env.keep_trailing_newline and text.endswith("\n"):
+        text = text[:-1]
+
+    def root(context: Any, missing: Any = None, environment: Any = None) -> Any:
+        yield text
+
+    namespace = {
+        "name": None,
+        "__file__": "<template>",
+        "blocks": {},
+        "root": root,
+        "debug_info": "",
+    }
+    cls = template_class or env.template_class
+    return cls._from_namespace(env, namespace, env.make_globals(None))
+
+
 def _from_string(
     self: jinja2.Environment,
     source: Any,
@@ -35,7 +69,9 @@ def _from_string(
 ) -> jinja2.Template:
     # jinja2.Template(...) passes its own class; globals make a template unshareable
     if globals is None and isinstance(source, str):
-        return _compiled(self, source, template_class)
+        if self.is_async or any(m in source for m in _MARKUP):
+            return _compiled(self, source, template_class)
+        return _verbatim(self, source, template_class)
     return _original(self, source, globals, template_class)
 
 

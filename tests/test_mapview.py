@@ -4,7 +4,7 @@ import pytest
 import shapely
 from shapely.geometry import LineString, Point, box
 
-from mapapp import eventlayers, mapview, templating
+from mapapp import eventlayers, mapview
 from mapapp.dataset import Dataset
 from mapapp.layers import BaseLayers
 from mapapp.model import Event
@@ -89,17 +89,6 @@ def test_for_display_rounds_and_simplifies():
     )
 
 
-def test_templates_compile_once():
-    templating.enable()
-    before = templating.cache_info().hits
-    from jinja2 import Template
-
-    Template("{{ x }} same")
-    Template("{{ x }} same")
-    assert templating.cache_info().hits == before + 1
-    assert Template("{{ x }}!").render(x=1) == "1!"
-
-
 def test_features_of_many_events_are_built_when_drawn():
     frame = events_frame()
     lazy = eventlayers.event_features(frame, eager=0)  # as if there were too many
@@ -112,33 +101,6 @@ def test_features_of_many_events_are_built_when_drawn():
     assert [g.layer_name for g in groups] == [
         g.layer_name for g in eventlayers.event_groups(eager, ["walk"], selected="talk")
     ]
-
-
-def test_prepared_json_renders_the_same_bytes_as_a_plain_dict():
-    import folium
-
-    data = {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "id": "a",
-                "geometry": {"type": "Point", "coordinates": [80.5, 44.25]},
-                "properties": {"name": "<Ghulja> & 'Кульджа'"},
-            }
-        ],
-    }
-
-    def html(layer_data) -> str:
-        m = folium.Map(tiles=None)
-        layer = folium.GeoJson(layer_data, tooltip=folium.GeoJsonTooltip(["name"]))
-        layer.add_to(m)
-        text = m.get_root().render()
-        return text.replace(layer.get_name(), "LAYER").replace(m.get_name(), "MAP")
-
-    plain, prepared = html(data), html(templating.PreparedJSON(data))
-    assert plain == prepared
-    assert "\\u003cGhulja\\u003e \\u0026 \\u0027" in prepared  # escaped as before
 
 
 def test_the_legend_starts_folded_and_under_the_tooltips():
