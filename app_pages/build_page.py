@@ -15,7 +15,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import nav
-from app_pages.loaded import Loaded, base_map, load, upload_store
+from app_pages.loaded import RENDER_FIGURE, Loaded, base_map, load, upload_store
 from mapapp import eventlayers, tour, tourhtml, uploads
 from mapapp.detail import count
 from mapapp.errors import MapAppError
@@ -191,6 +191,7 @@ def _map(loaded: Loaded, event_id: str) -> None:
     out = st_folium(
         m,
         key="build-map",
+        render=RENDER_FIGURE,
         height=380,
         use_container_width=True,
         center=(lat, lon),

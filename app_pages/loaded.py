@@ -159,6 +159,13 @@ def with_user_data(user: UserData) -> Loaded:
     )
 
 
+# Passed to st_folium as ``render``: False skips its render of the whole figure,
+# which it throws away (it renders the map, the figure's header and its html again
+# to send them). What it sends is the same (tests/test_app.py holds this), and that
+# render was two thirds of the map's time on every run.
+RENDER_FIGURE = False
+
+
 def base_map() -> folium.Map:
     """Return the base map, assets served by the app.
 

@@ -123,11 +123,16 @@ def far_list(loaded: Loaded, ids: list[str]) -> None:
     if not len(far):
         return
     listed = far.index[: LIST_LIMIT // 10]
-    with st.expander(
+    box = st.expander(
         f"{count(len(far), 'event')} took place far from the frontier (Beijing, "
         "Moscow, Urumqi…)",
         expanded=False,
-    ):
+        key="far_list",
+        on_change="rerun",
+    )
+    with box:
+        if not box.open:  # its buttons are made only when it is open: a run less
+            return  # heavy by dozens of widgets, on every run of the page
         if len(listed) < len(far):
             st.caption(f"The first {len(listed)}; narrow the filter to see others.")
         for eid in listed:

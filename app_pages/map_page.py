@@ -7,12 +7,13 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from app_pages import map_charts, map_lists, map_sidebar, map_state, nav
-from app_pages.loaded import Loaded, base_map, current, data_token
+from app_pages.loaded import RENDER_FIGURE, Loaded, base_map, current, data_token
 from mapapp import (
     claimsymbols,
     density,
     detail,
     eventlayers,
+    tour,
     urlstate,
 )
 from mapapp.detail import count, md_escape
@@ -46,13 +47,16 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
     out = st_folium(
         base_map(),
         key="map",
+        render=RENDER_FIGURE,
         height=560,
         use_container_width=True,
         center=(lat, lon),
         zoom=zoom,
         feature_group_to_add=groups,
         layer_control=folium.LayerControl(collapsed=True),
-        returned_objects=["last_active_drawing", "center", "zoom", "bounds"],
+        # not "center": the map reports it twice on opening (as asked, then as
+        # snapped to its pixels), and each report costs a run; it follows from bounds
+        returned_objects=["last_active_drawing", "zoom", "bounds"],
         on_change=nav.guarded(_on_map),
     )
     if plan.counted:
@@ -66,15 +70,10 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
             f"Showing the {len(plan.detailed):,} events in view; move the map to "
             f"see the {plan.outside:,} others."
         )
-    if not out:
-        return
-    if out.get("center") and out.get("zoom"):
-        c = out["center"]
-        st.session_state.view = (
-            round(c["lat"], 4),
-            round(c["lng"], 4),
-            int(out["zoom"]),
-        )
+    if bounds is not None and out and out.get("zoom"):
+        (south, west), (north, east) = bounds
+        lat, lon = tour.bounds_centre(south, west, north, east)
+        st.session_state.view = (lat, lon, int(out["zoom"]))
 
 
 def _on_map() -> None:
@@ -261,16 +260,25 @@ def render() -> None:
     if loaded.user is not None:
         map_sidebar.user_banner(loaded)
     st.html(PAGE_CSS)
+    # Laid out in reading order, filled in the order of what a user waits for: the
+    # detail (a click's answer), the map, the list (a filter's), then the rest.
+    # Streamlit shows each element as soon as it is made.
     left, right = st.columns([5, 2], gap="small")
-    with left:
-        _map(loaded, ids)
-        map_lists.far_list(loaded, ids)
+    map_box, far_box = left.container(), left.container()
+    charts_box, list_box, downloads_box = st.container(), st.container(), st.container()
     with right, st.container(height=620, border=False, key="detail"):
         _detail(loaded, ids)
+    with map_box:
+        _map(loaded, ids)
+    with list_box:
+        map_lists.event_list(loaded, ids)
     _scroll_to_detail()
-    map_charts.timelines(loaded, ids, sel)
-    map_lists.event_list(loaded, ids)
-    map_lists.downloads(loaded, ids, sel)
+    with charts_box:
+        map_charts.timelines(loaded, ids, sel)
+    with far_box:
+        map_lists.far_list(loaded, ids)
+    with downloads_box:
+        map_lists.downloads(loaded, ids, sel)
     lat, lon, zoom = st.session_state.view
     params = urlstate.to_params(
         urlstate.ViewState(

@@ -6,7 +6,7 @@ import folium
 from branca.element import Element
 from streamlit_folium import st_folium
 
-from app_pages.loaded import Loaded, base_map
+from app_pages.loaded import RENDER_FIGURE, Loaded, base_map
 from mapapp import tourhtml
 from mapapp.detail import md_escape
 from mapapp.style import KIND_COLOURS
@@ -105,6 +105,7 @@ def present_map(loaded: Loaded, slides: list[Slide], i: int) -> None:
     st_folium(  # no center/zoom: the step's layer group flies the map (FlyTo)
         m,
         key="present-map",
+        render=RENDER_FIGURE,
         height=MAP_HEIGHT,
         use_container_width=True,
         feature_group_to_add=_groups(loaded, slides, i),

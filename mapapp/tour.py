@@ -340,6 +340,20 @@ def _mercator(lat: float) -> float:
     return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
 
 
+def bounds_centre(south: float, west: float, north: float, east: float) -> tuple:
+    """Return the centre (lat, lon) of a Leaflet map from its bounds, to 4 decimals.
+
+    The centre is halfway in Web Mercator, as Leaflet's own ``getCenter()``, so a
+    view saved from the bounds opens where it was.
+
+    >>> bounds_centre(40.0, 80.0, 50.0, 84.0)
+    (45.2193, 82.0)
+    """
+    y = (_mercator(south) + _mercator(north)) / 2
+    lat = math.degrees(2 * math.atan(math.exp(y)) - math.pi / 2)
+    return round(lat, 4), round((west + east) / 2, 4)
+
+
 def _union(a: tuple[float, ...], b: tuple[float, ...]) -> tuple[float, ...]:
     return (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
 

@@ -214,3 +214,51 @@ def test_downloads_export_exactly_the_current_selection():
     buttons = {b.label: b for b in at.get("download_button")}
     assert set(buttons) == {"GeoJSON", "CSV", "GeoPackage"}
     assert "Download the" in " ".join(c.value for c in at.caption)
+
+
+def test_maps_are_sent_the_same_without_streamlit_folium_rendering_the_figure(
+    monkeypatch,
+):
+    """``render=RENDER_FIGURE`` (False) skips a render whose result is thrown away."""
+    import re
+
+    import folium
+    import streamlit_folium
+    from folium import Element
+
+    from app_pages.loaded import RENDER_FIGURE, base_map, load
+    from mapapp import eventlayers
+
+    sent: list[dict] = []
+    monkeypatch.setattr(
+        streamlit_folium, "_component_func", lambda **kw: sent.append(kw)
+    )
+
+    def args(render: bool) -> dict:
+        loaded = load()
+        m = base_map()
+        m.get_root().header.add_child(Element("<style>.x{color:red}</style>"))
+        groups = eventlayers.event_groups(
+            loaded.drawable, list(loaded.by_id), "1962-04-22-mass-crossing"
+        )
+        streamlit_folium.st_folium(
+            m,
+            key="map",
+            render=render,
+            feature_group_to_add=groups,
+            layer_control=folium.LayerControl(collapsed=True),
+            returned_objects=["bounds"],
+        )
+        out = sent.pop()
+        out.pop("on_change")
+        # folium names each element by a random hex id
+        return {
+            k: re.sub("[0-9a-f]{32}", "ID", v) if isinstance(v, str) else v
+            for k, v in out.items()
+        }
+
+    assert RENDER_FIGURE is False
+    rendered, skipped = args(True), args(False)
+    assert skipped == rendered
+    assert "mass-crossing" in skipped["feature_group"]
+    assert ".x{color:red}" in skipped["header"]

@@ -375,6 +375,30 @@ def test_map_draws_the_events_of_the_default_window(
     page_log.assert_clean()
 
 
+def test_the_far_list_opens_and_its_events_can_be_chosen(
+    app, page, page_log, bundled
+):
+    """Its buttons are made only when it is open; opening it brings them."""
+    listed = bundled.selected(**STORY)
+    far = [i for i in listed if i not in set(bundled.on_map(listed))]
+    open_map(page, f"{app.url}/")
+    box = page.locator(".st-key-far_list")
+    assert box.locator('[data-testid="stButton"]').count() == 0  # closed: none made
+    box.get_by_text("events took place far from the frontier").click()
+    buttons = box.locator('[data-testid="stButton"]')
+    buttons.first.wait_for(timeout=30_000)
+    assert buttons.count() == len(far)
+    title = bundled.title(far[0])
+    buttons.first.click()
+    wait_until(
+        lambda: detail_title(page) == title,
+        f"the detail panel to show {title!r} chosen from the far list",
+    )
+    settle(page)
+    assert query(page).get("event") == far[0]
+    page_log.assert_clean()
+
+
 def test_clicking_an_event_shows_it_and_its_source(app, page, page_log, bundled):
     open_map(page, f"{app.url}/")
     assert detail_title(page) is None
