@@ -103,51 +103,65 @@ def timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     """Draw the two charts in tabs: the timeline of events, the competing figures."""
     # Keyed and tracked: the open tab stays open when a selection adds elements
     # above the tabs (which made an untracked tab set a new one, back on its first).
+    # Only the open tab's chart is made (tracked tabs run lazily): a closed chart
+    # cost every run its spec, its data and the browser's drawing of it.
     tab1, tab2 = st.tabs(
         ["Timeline of events", "Who says how many crossed"],
         key="chart_tab",
         on_change="rerun",
     )
-    with tab1:
-        spec = _timeline_spec(
-            loaded.token, ids, st.session_state.selected, sel.start, sel.end
-        )
-        counts = _counted(ids)
-        key = "timeline-counts" if counts else "timeline"
-        st.vega_lite_chart(
-            spec,
-            width="stretch",
-            key=key,
-            on_select=nav.guarded(functools.partial(map_state.on_timeline, key)),
-            selection_mode=[timeline.WINDOW]
-            if counts
-            else [timeline.WINDOW, timeline.PICK],
-        )  # its accessible name is the spec's description (see _accessible)
-        if counts:
-            st.caption(
-                f"{len(ids):,} events are too many to draw one by one: the bars count "
-                "them per week and kind (by the first day each may mean). Drag "
-                "across the chart to narrow the dates."
-            )
-        else:
-            st.caption(
-                "Bars span every day a date may mean: a month-precision date spans "
-                "the month, an interval its range; pale dashed bars are approximate "
-                "or uncertain dates. Drag across the chart to narrow the dates."
-            )
-    with tab2:
-        st.vega_lite_chart(
-            _claims_spec(loaded.token, st.session_state.selected),
-            width="stretch",
-            key="claims",
-            on_select=nav.guarded(_on_claims),
-            selection_mode=[timeline.CLAIM],
-        )
+    if tab1.open:
+        with tab1:
+            _timeline(loaded, ids, sel)
+    if tab2.open:
+        with tab2:
+            _claims(loaded)
+
+
+def _timeline(loaded: Loaded, ids: list[str], sel: Selection) -> None:
+    """Draw the timeline of the events shown: brush it for dates, click an event."""
+    spec = _timeline_spec(
+        loaded.token, ids, st.session_state.selected, sel.start, sel.end
+    )
+    counts = _counted(ids)
+    key = "timeline-counts" if counts else "timeline"
+    st.vega_lite_chart(
+        spec,
+        width="stretch",
+        key=key,
+        on_select=nav.guarded(functools.partial(map_state.on_timeline, key)),
+        selection_mode=[timeline.WINDOW]
+        if counts
+        else [timeline.WINDOW, timeline.PICK],
+    )  # its accessible name is the spec's description (see _accessible)
+    if counts:
         st.caption(
-            "Each mark is one claimant's figure, at the date it runs to; a line joins "
-            "a claimant's running totals of people who had crossed. Triangles count "
-            "people who took part in the flight, not people who crossed. The y axis "
-            "is a log scale: each step up multiplies. The figures disagree; none is "
-            "shown as the true one. Hover for the scope and the source; click a mark "
-            "to open its event."
+            f"{len(ids):,} events are too many to draw one by one: the bars count "
+            "them per week and kind (by the first day each may mean). Drag "
+            "across the chart to narrow the dates."
         )
+    else:
+        st.caption(
+            "Bars span every day a date may mean: a month-precision date spans "
+            "the month, an interval its range; pale dashed bars are approximate "
+            "or uncertain dates. Drag across the chart to narrow the dates."
+        )
+
+
+def _claims(loaded: Loaded) -> None:
+    """Draw the competing figures, each mark with its claimant; click one to open."""
+    st.vega_lite_chart(
+        _claims_spec(loaded.token, st.session_state.selected),
+        width="stretch",
+        key="claims",
+        on_select=nav.guarded(_on_claims),
+        selection_mode=[timeline.CLAIM],
+    )
+    st.caption(
+        "Each mark is one claimant's figure, at the date it runs to; a line joins "
+        "a claimant's running totals of people who had crossed. Triangles count "
+        "people who took part in the flight, not people who crossed. The y axis "
+        "is a log scale: each step up multiplies. The figures disagree; none is "
+        "shown as the true one. Hover for the scope and the source; click a mark "
+        "to open its event."
+    )
