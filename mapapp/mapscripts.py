@@ -39,6 +39,7 @@ LABEL_JS = """
 # Keyboard: each event marker is a labelled button (Tab to it, Enter or Space
 # selects it, as a click does); every other shape is left out of the tab order.
 # A popup opened by a click stays open when the app redraws the event layers.
+# A click that focuses the map does not scroll the page.
 KEYS_JS = """
 (function () {
   function text(html) {
@@ -93,6 +94,17 @@ KEYS_JS = """
       popup.until = 0;
     });
     window.map.on('popupclose', function () { popup.until = Date.now() + 3000; });
+    // Leaflet focuses the map on mousedown (for its arrow keys). When the map's
+    // frame is only partly on screen (a phone), that focus scrolls the page, and
+    // the rest of the tap lands over 100 px from the event it was aimed at.
+    var keys = window.map.keyboard;
+    if (keys && keys.enabled()) {
+      keys.disable();  // hooks are bound at enable: re-enable with the new handler
+      keys._onMouseDown = function () {
+        if (!this._focused) { this._map._container.focus({preventScroll: true}); }
+      };
+      keys.enable();
+    }
     document.addEventListener('click', function (e) {
       if (e.target.closest('.leaflet-popup-close-button')) { popup.id = null; }
     }, true);

@@ -375,9 +375,7 @@ def test_map_draws_the_events_of_the_default_window(
     page_log.assert_clean()
 
 
-def test_the_far_list_opens_and_its_events_can_be_chosen(
-    app, page, page_log, bundled
-):
+def test_the_far_list_opens_and_its_events_can_be_chosen(app, page, page_log, bundled):
     """Its buttons are made only when it is open; opening it brings them."""
     listed = bundled.selected(**STORY)
     far = [i for i in listed if i not in set(bundled.on_map(listed))]

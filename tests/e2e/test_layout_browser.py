@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import pytest
 from test_app_browser import (
+    CLICKABLE_JS,
     DESKTOP,
     IFRAME,
     PHONE,
     STORY,
     click_point,
     detail_title,
+    map_frame,
     open_map,
     settle,
     wait_until,
 )
+
+from mapapp.style import KIND_COLOURS
 
 pytestmark = pytest.mark.e2e
 
@@ -109,4 +113,30 @@ def test_a_click_opens_a_popup_at_once_with_the_figures_and_claimants(
     settle(page)
     assert popup.is_visible(), "the popup stays open when the detail arrives"
     assert event.title in popup.inner_text()
+    page_log.assert_clean()
+
+
+def test_a_tap_low_on_a_phone_map_selects_the_event_tapped(
+    app, page, page_log, bundled
+):
+    """The map is partly below the fold: the tap must not scroll it from under you.
+
+    Leaflet focused the map on mousedown, which scrolled the page to show the whole
+    frame; the rest of the tap then landed over 100 px higher, on another spot.
+    """
+    page.set_viewport_size(PHONE)
+    open_map(page, app.url)
+    frame = page.locator(IFRAME).bounding_box()
+    assert frame["y"] + frame["height"] > PHONE["height"], "the map runs off screen"
+    points = wait_until(
+        lambda: map_frame(page).evaluate(CLICKABLE_JS, [KIND_COLOURS, None, None]),
+        "event circles on top in the map",
+    )
+    on_screen = [p for p in points if frame["y"] + p["y"] < PHONE["height"] - 30]
+    low = max(on_screen, key=lambda p: p["y"])
+    assert frame["y"] + low["y"] > PHONE["height"] - frame["height"] / 2
+    page.mouse.click(frame["x"] + low["x"], frame["y"] + low["y"])
+    title = bundled.title(low["id"])
+    wait_until(lambda: detail_title(page) == title, f"the detail of {low['id']}")
+    settle(page)
     page_log.assert_clean()
