@@ -11,7 +11,16 @@ import geopandas as gpd
 import streamlit as st
 
 from app_pages import nav
-from mapapp import assets, eventlayers, geocode, mapview, select, uploads, userdata
+from mapapp import (
+    assets,
+    claimsymbols,
+    eventlayers,
+    geocode,
+    mapview,
+    select,
+    uploads,
+    userdata,
+)
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, MapAppError
 from mapapp.layers import BaseLayers, read_base_layers
@@ -31,6 +40,7 @@ class Loaded:
     layers: BaseLayers
     base: mapview.BaseGeoJSON
     drawable: eventlayers.EventFeatures
+    claims: claimsymbols.ClaimFeatures
     frontier: geocode.Frontier
     by_id: dict[str, Event]
     span: tuple[date, date]
@@ -75,6 +85,7 @@ def assemble(
         layers=layers,
         base=base,
         drawable=eventlayers.event_features(events),
+        claims=claimsymbols.ClaimFeatures(data, events),
         frontier=frontier,
         by_id={ev.id: ev for ev in data.events},
         span=select.date_span(data.events),

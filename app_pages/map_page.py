@@ -36,10 +36,9 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
     groups = eventlayers.event_groups(
         loaded.drawable, plan.detailed, st.session_state.selected
     )
-    shown = loaded.events.loc[plan.detailed]
     # drawn first, so the wide translucent circles lie under the events they are
     # about and never take an event's click (their tooltips still show around it)
-    claims = claimsymbols.claim_symbols(claimsymbols.claims_frame(loaded.data, shown))
+    claims = claimsymbols.claim_symbols(loaded.claims.of(plan.detailed))
     groups.insert(0, claims)
     if plan.counted:
         groups.insert(0, density.cell_layer(plan.cells))

@@ -79,7 +79,10 @@ def timed(fn):
 
 
 def our_map(
-    data, base: mapview.BaseGeoJSON, drawable: eventlayers.EventFeatures, ids, events
+    base: mapview.BaseGeoJSON,
+    drawable: eventlayers.EventFeatures,
+    claims: claimsymbols.ClaimFeatures,
+    ids,
 ):
     """Build and render the app's map for the default view; return HTML and plan."""
     plan = density.plan(drawable.points, ids, None, mapview.ZOOM)
@@ -88,9 +91,7 @@ def our_map(
     for group in eventlayers.event_groups(drawable, plan.detailed):
         group.add_to(m)
     if plan.detailed:
-        shown = events.loc[plan.detailed]
-        claims = claimsymbols.claims_frame(data, shown)
-        claimsymbols.claim_symbols(claims).add_to(m)
+        claimsymbols.claim_symbols(claims.of(plan.detailed)).add_to(m)
     if plan.counted:
         density.cell_layer(plan.cells).add_to(m)
     return m.get_root().render(), plan
@@ -113,16 +114,15 @@ def run(n: int, explore_max: int, frontier, base_data, base_json) -> None:
         f"({len(user_data.accepted):,} accepted, {len(user_data.rejected)} rejected)"
     )
 
-    def prepare():
+    def prepare():  # as app_pages.loaded.assemble
         events = eventlayers.event_frame(user_data.data, user_data.located.events)
-        return events, eventlayers.event_features(events)
+        claims = claimsymbols.ClaimFeatures(user_data.data, events)
+        return events, eventlayers.event_features(events), claims
 
-    (events, drawable), t_prep = timed(prepare)
+    (events, drawable, claims), t_prep = timed(prepare)
     print(f"prepare (once per dataset): {t_prep:6.2f} s")
     ids = list(events.index)
-    (html, plan), t_map = timed(
-        lambda: our_map(user_data.data, base_json, drawable, ids, events)
-    )
+    (html, plan), t_map = timed(lambda: our_map(base_json, drawable, claims, ids))
     how = (
         f"{len(plan.detailed):,} drawn one by one"
         if not plan.counted

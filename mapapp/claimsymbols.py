@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
 import folium
 import geopandas as gpd
 import numpy as np
@@ -12,18 +15,17 @@ from mapapp.dataset import Dataset
 from mapapp.mapview import esc, geojson_of
 
 
-def claim_symbols(claims: pd.DataFrame) -> folium.FeatureGroup:
-    """Return proportional circles for claimed numbers of people, with the claimant.
+def claim_features(claims: pd.DataFrame) -> list[dict]:
+    """Return a GeoJSON point per claim, with its tooltip text and circle radius.
 
     Parameters
     ----------
     claims : DataFrame
-        ``event``, ``lon``, ``lat``, ``value``, ``figure``, ``claimant``, ``scope``,
-        ``grade`` (one row per claim about people).
+        From :func:`claims_frame`: ``event``, ``lon``, ``lat``, ``value``,
+        ``figure``, ``claimant``, ``scope``, ``grade`` (one row per claim).
     """
-    group = folium.FeatureGroup(name="Claimed numbers of people")
     if not len(claims):
-        return group
+        return []
     frame = gpd.GeoDataFrame(
         claims.assign(
             radius=np.sqrt(claims["value"].to_numpy(dtype=float)) / 8 + 4,
@@ -37,13 +39,55 @@ def claim_symbols(claims: pd.DataFrame) -> folium.FeatureGroup:
                     strict=True,
                 )
             ],
-        ).sort_values("value", ascending=False),
+        ),
         geometry=gpd.points_from_xy(claims["lon"], claims["lat"]),
         crs=4326,
     )
     frame.index = [f"{e}#{i}" for i, e in enumerate(frame["event"])]
+    return geojson_of(frame, ["event", "text", "radius"])["features"]
+
+
+@dataclass
+class ClaimFeatures:
+    """The claim circles of a dataset's events, built when first drawn, then kept.
+
+    A map draws at most :data:`mapapp.density.DETAIL_LIMIT` events one by one, so
+    the claims of a large upload are never all built; those of the events drawn
+    are built once, not on every rerun.
+    """
+
+    data: Dataset
+    events: gpd.GeoDataFrame  # from mapapp.eventlayers.event_frame, indexed by id
+    features: dict[str, list[dict]] = field(default_factory=dict)
+
+    def of(self, ids: Iterable[str]) -> list[dict]:
+        """Return the features of the claims of ``ids``, the largest figure first."""
+        ids = list(dict.fromkeys(ids))
+        todo = [i for i in ids if i not in self.features and i in self.events.index]
+        if todo:
+            built: dict[str, list[dict]] = {i: [] for i in todo}
+            found = claim_features(claims_frame(self.data, self.events.loc[todo]))
+            for feature in found:
+                built[feature["properties"]["event"]].append(feature)
+            self.features.update(built)  # shared between sessions: only grows
+        rows = [f for i in ids for f in self.features.get(i, [])]
+        # drawn in this order: the large circles first, under the small ones
+        return sorted(rows, key=lambda f: -f["properties"]["radius"])
+
+
+def claim_symbols(features: list[dict]) -> folium.FeatureGroup:
+    """Return proportional circles for claimed numbers of people, with claimants.
+
+    Parameters
+    ----------
+    features : list of dict
+        From :meth:`ClaimFeatures.of`.
+    """
+    group = folium.FeatureGroup(name="Claimed numbers of people")
+    if not features:
+        return group
     folium.GeoJson(
-        geojson_of(frame, ["event", "text", "radius"]),
+        {"type": "FeatureCollection", "features": features},
         marker=folium.CircleMarker(fill=True),
         style_function=lambda f: {
             "radius": f["properties"]["radius"],
