@@ -15,18 +15,14 @@ from pathlib import Path
 import click
 
 from mapapp import (
-    eventlayers,
     export,
     geocode,
     io,
     load,
     lpf,
-    mapview,
     meta,
     placereport,
-    templating,
     tour,
-    tourhtml,
     userdata,
     validate,
     write,
@@ -83,7 +79,6 @@ def cancellable() -> Iterator[None]:
 @click.version_option(package_name="mapapp")
 def cli() -> None:
     """Work with the sourced event records of the 1962 Ili–Tacheng exodus."""
-    templating.enable()  # compiled templates and compact JSON for maps and tours
 
 
 @cli.command("validate")
@@ -419,6 +414,12 @@ def _tour_text(
     frontier: geocode.Frontier,
 ) -> str:
     """Return the self-contained HTML presenting a checked tour."""
+    # The map modules (and folium, 0.4 s to import) only for the one format that
+    # draws a map; the start-up setting for drawing maps is made here for the same
+    # reason.
+    from mapapp import eventlayers, mapview, templating, tourhtml
+
+    templating.enable()  # compiled templates and compact JSON for the tour's map
     tours, problems = load.read_tours()
     problems += tour.check(tours, data)
     if problems:
