@@ -1,4 +1,4 @@
-"""Tests of mapapp.claimsymbols: claim circles built once, drawn for the events shown."""
+"""Tests of mapapp.claimsymbols: claim circles built once, drawn for events shown."""
 
 from __future__ import annotations
 
