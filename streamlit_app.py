@@ -20,6 +20,7 @@ st.set_page_config(
 templating.enable()  # compiled templates and compact JSON for every map drawn
 st.html(nav.PAGE_CSS)  # the app's contrast fixes, on every page
 nav.keep_widget_state()
+nav.begin_run()
 navigation = st.navigation(
     [
         nav.map_page(),

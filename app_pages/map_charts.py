@@ -108,7 +108,7 @@ def timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     tab1, tab2 = st.tabs(
         ["Timeline of events", "Who says how many crossed"],
         key="chart_tab",
-        on_change="rerun",
+        on_change=nav.interacted,
     )
     if tab1.open:
         with tab1:

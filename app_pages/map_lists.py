@@ -128,7 +128,7 @@ def far_list(loaded: Loaded, ids: list[str]) -> None:
         "Moscow, Urumqi…)",
         expanded=False,
         key="far_list",
-        on_change="rerun",
+        on_change=nav.interacted,  # tracked, so that its buttons are made when open
     )
     with box:
         if not box.open:  # its buttons are made only when it is open: a run less

@@ -69,10 +69,30 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
             f"Showing the {len(plan.detailed):,} events in view; move the map to "
             f"see the {plan.outside:,} others."
         )
-    if bounds is not None and out and out.get("zoom"):
-        (south, west), (north, east) = bounds
-        lat, lon = tour.bounds_centre(south, west, north, east)
-        st.session_state.view = (lat, lon, int(out["zoom"]))
+    report = (bounds, (out or {}).get("zoom"))
+    if bounds is not None and report[1] and report != st.session_state.get("_report"):
+        # only a new report moves the view: a run for another reason (Back, a
+        # link) may have set the view the map is about to be sent to
+        st.session_state._report = report
+        st.session_state.view = _view_of(bounds, int(report[1]))
+
+
+def _view_of(bounds: tuple, zoom: int) -> tuple[float, float, int]:
+    """Return the view (lat, lon, zoom) the map reports, for the address bar.
+
+    Where the map is where the app last sent it, up to the snapping of its centre to
+    whole pixels, the view is that target: otherwise each arrival would write an
+    address a pixel away from the one asked for (a new step of the browser's
+    history, and a link that does not read back as written).
+    """
+    (south, west), (north, east) = bounds
+    lat, lon = tour.bounds_centre(south, west, north, east)
+    t_lat, t_lon, t_zoom = st.session_state.target
+    pixel = 360 / (256 * 2**zoom)  # degrees of longitude per pixel (latitude: less)
+    near = abs(lat - t_lat) <= 2 * pixel and abs(lon - t_lon) <= 2 * pixel
+    if zoom == t_zoom and near:
+        return t_lat, t_lon, t_zoom
+    return lat, lon, zoom
 
 
 def _on_map() -> None:

@@ -44,6 +44,7 @@ def sidebar(loaded: Loaded) -> Selection:
             min_value=first,
             max_value=last,
             key="f_window",
+            on_change=nav.interacted,
             format="D MMM YYYY",
             help="Events are kept when any day they may mean lies in the window.",
         )
@@ -91,6 +92,7 @@ def sidebar(loaded: Loaded) -> Selection:
             "Kinds of event",
             EVENT_KINDS,
             key="f_kinds",
+            on_change=nav.interacted,
             format_func=KIND_LABELS.get,
             placeholder="All kinds",
         )
@@ -98,6 +100,7 @@ def sidebar(loaded: Loaded) -> Selection:
             "Source reliability",
             GRADES,
             key="f_grades",
+            on_change=nav.interacted,
             format_func=lambda g: f"{g}: {GRADE_MEANING[g]}",
             placeholder="All grades",
             help="Keep events citing at least one source of these grades.",
@@ -105,6 +108,7 @@ def sidebar(loaded: Loaded) -> Selection:
         st.text_input(
             "Search",
             key="f_text",
+            on_change=nav.interacted,
             placeholder="e.g. Кульджа, Khorgos, memorandum",
             help="Matches titles, summaries and every name of every place, in any "
             "script.",

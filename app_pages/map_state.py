@@ -36,28 +36,40 @@ def init_state(loaded: Loaded) -> None:
 
     Later in the session, a link followed to this page (an "Events citing it" link,
     a link pasted in the address bar) is told apart from the address this page wrote
-    itself: its event is selected, and the rest of the view is kept.
+    itself: its event is selected, and the rest of the view is kept. Back and
+    Forward bring an address the page wrote earlier with no widget asking for the
+    run: the view it names is shown again.
     """
-    if st.session_state.get("_init"):
-        params = st.query_params.to_dict()
-        if not nav.wrote_link("map", params):
-            wanted = params.get("event")
-            if wanted in loaded.events.index:
-                select_event(wanted, loaded)
-            elif wanted:
-                st.warning(
-                    f"The link names an event that is not in the data shown: "
-                    f"{md_escape(wanted)!r}."
-                )
+    if not st.session_state.get("_init"):
+        st.session_state.update(_init=True, _last_click=None)
+        show_link(loaded, st.query_params.to_dict())
         return
+    params = st.query_params.to_dict()
+    if not nav.wrote_link("map", params):
+        wanted = params.get("event")
+        if wanted in loaded.events.index:
+            select_event(wanted, loaded)
+        elif wanted:
+            st.warning(
+                f"The link names an event that is not in the data shown: "
+                f"{md_escape(wanted)!r}."
+            )
+    elif not nav.run_interacted() and params != nav.last_link("map"):
+        show_link(loaded, params)
+
+
+def show_link(loaded: Loaded, params: dict[str, str]) -> None:
+    """Set the filters, the selection and the map's view that a link names.
+
+    What the link does not name takes its default (the story's window, all kinds and
+    grades, no search, the map's overview); what it names badly is noted for the
+    page to say.
+    """
     lo, hi = span(loaded)
-    state, notes = urlstate.parse(
-        st.query_params.to_dict(), {ev.id for ev in loaded.data.events}
-    )
+    state, notes = urlstate.parse(params, {ev.id for ev in loaded.data.events})
     start = max(lo, state.start or STORY[0])
     end = min(hi, state.end or STORY[1])
     st.session_state.update(
-        _init=True,
         _notes=notes,
         f_window=(start, end) if start <= end else (lo, hi),
         f_kinds=list(state.kinds),
@@ -67,12 +79,17 @@ def init_state(loaded: Loaded) -> None:
         view=(state.lat, state.lon, state.zoom)
         if state.zoom
         else (*mapview.CENTER, mapview.ZOOM),
-        _last_click=None,
     )
     # "view" is where the map is (reported back by it, for the URL); "target" is
     # where the app last sent it. Only a new target moves the map: echoing the
     # reported view back would make the map and the app chase each other's rounding.
-    st.session_state.target = st.session_state.view
+    # st_folium moves the map only when the centre it is given changes, so a target
+    # equal to the last one (Back to the view the page opened on, after the map was
+    # moved) is made to differ, by far less than a pixel.
+    lat, lon, zoom = st.session_state.view
+    if st.session_state.get("target") == (lat, lon, zoom):
+        lat += 1e-7
+    st.session_state.target = (lat, lon, zoom)
     if state.event and not state.zoom:
         select_event(state.event, loaded)  # a link to an event centres the map on it
 

@@ -112,6 +112,34 @@ def wrote_link(page: str, params: dict[str, str]) -> bool:
     return params in st.session_state.get(f"_written_{page}", [])
 
 
+def last_link(page: str) -> dict[str, str] | None:
+    """Return the address ``page`` wrote last in this session (None before any)."""
+    seen = st.session_state.get(f"_written_{page}", [])
+    return seen[-1] if seen else None
+
+
+# A run asked for by a widget (a click, a filter) is told apart from one the browser
+# asked for on Back or Forward: both may carry an address the page wrote earlier,
+# but only the second means "show that again".
+INTERACTED = "_interacted"
+RUN_INTERACTED = "_run_interacted"
+
+
+def interacted() -> None:
+    """Mark the coming run as asked for by a widget (an ``on_change`` callback)."""
+    st.session_state[INTERACTED] = True
+
+
+def begin_run() -> None:
+    """Note whether a widget asked for this run (call once, before any page)."""
+    st.session_state[RUN_INTERACTED] = st.session_state.pop(INTERACTED, False)
+
+
+def run_interacted() -> bool:
+    """Return whether a widget asked for this run (see :func:`begin_run`)."""
+    return bool(st.session_state.get(RUN_INTERACTED))
+
+
 def write_link(page: str, params: dict[str, str]) -> None:
     """Show ``params`` in the address bar, and remember that ``page`` wrote them."""
     seen = st.session_state.setdefault(f"_written_{page}", [])
@@ -137,6 +165,7 @@ def guarded(callback: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(callback)
     def run(*args: Any, **kwargs: Any) -> Any:
+        interacted()
         try:
             return callback(*args, **kwargs)
         except Exception as exc:

@@ -397,6 +397,50 @@ def test_the_far_list_opens_and_its_events_can_be_chosen(app, page, page_log, bu
     page_log.assert_clean()
 
 
+def test_back_walks_through_the_events_chosen(app, page, page_log, bundled):
+    """Back shows the event chosen before, and then the page as it opened.
+
+    The page used to write its current address back over the one Back brought, so
+    Back never left the event shown (and never left the page). Every change of the
+    address is a step of the history (a move of the map too), so Back may take more
+    than one press to reach the event before; each press must change the address.
+    """
+
+    def back_until(done: Callable[[], bool], what: str) -> None:
+        for _ in range(8):
+            before = current_url(page)
+            page.go_back()
+            wait_until(
+                lambda b=before: current_url(page) != b, f"Back to move ({what})"
+            )
+            settle(page)
+            assert current_url(page) != before, "the page wrote its address back"
+            if done():
+                return
+        pytest.fail(f"eight presses of Back did not reach {what}")
+
+    open_map(page, f"{app.url}/")
+    first = click_point(page)
+    page.mouse.click(first["x"], first["y"])
+    wait_until(lambda: query(page).get("event") == first["id"], "the first choice")
+    settle(page)
+    second = next(
+        p
+        for p in map_frame(page).evaluate(CLICKABLE_JS, [KIND_COLOURS, None, False])
+        if p["id"] != first["id"]
+    )
+    box = page.locator(IFRAME).bounding_box()
+    page.mouse.click(box["x"] + second["x"], box["y"] + second["y"])
+    wait_until(lambda: query(page).get("event") == second["id"], "the second choice")
+    settle(page)
+
+    back_until(lambda: query(page).get("event") == first["id"], "the first event")
+    assert detail_title(page) == bundled.title(first["id"])
+    back_until(lambda: "event" not in query(page), "the page as it opened")
+    assert detail_title(page) is None
+    page_log.assert_clean()
+
+
 def test_clicking_an_event_shows_it_and_its_source(app, page, page_log, bundled):
     open_map(page, f"{app.url}/")
     assert detail_title(page) is None
