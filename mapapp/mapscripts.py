@@ -79,7 +79,12 @@ KEYS_JS = """
       var group = layer._eventParents[k];  // the GeoJSON layer holding the popup
       if (group.getPopup && group.getPopup() && Date.now() < popup.until) {
         popup.until = 0;
+        // opened where it was: no second pan of the map (the first one, on the
+        // click, is kept), which would be a new view and a new address
+        var options = group.getPopup().options, pan = options.autoPan;
+        options.autoPan = false;
         group._openPopup({layer: layer, target: layer, latlng: at});
+        options.autoPan = pan;
       }
     });
   }

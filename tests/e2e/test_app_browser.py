@@ -397,8 +397,8 @@ def test_the_far_list_opens_and_its_events_can_be_chosen(app, page, page_log, bu
     page_log.assert_clean()
 
 
-def test_back_walks_through_the_events_chosen(app, page, page_log, bundled):
-    """Back shows the event chosen before, and then the page as it opened.
+def test_back_and_forward_walk_through_the_events_chosen(app, page, page_log, bundled):
+    """Back shows the event chosen before, then the page as it opened; Forward again.
 
     The page used to write its current address back over the one Back brought, so
     Back never left the event shown (and never left the page). Every change of the
@@ -438,6 +438,13 @@ def test_back_walks_through_the_events_chosen(app, page, page_log, bundled):
     assert detail_title(page) == bundled.title(first["id"])
     back_until(lambda: "event" not in query(page), "the page as it opened")
     assert detail_title(page) is None
+    page.go_forward()
+    wait_until(
+        lambda: detail_title(page) == bundled.title(first["id"]),
+        "Forward to the first event again",
+    )
+    settle(page)
+    assert query(page).get("event") == first["id"]
     page_log.assert_clean()
 
 
