@@ -177,13 +177,15 @@ def with_user_data(user: UserData) -> Loaded:
 RENDER_FIGURE = False
 
 
-def base_map() -> folium.Map:
-    """Return the base map, assets served by the app.
+def base_map(view: tuple[float, float, int] | None = None) -> folium.Map:
+    """Return the base map, assets served by the app, opening at ``view``.
 
     Built fresh on every run from cached GeoJSON: streamlit-folium mutates the map
     it renders, so a cached Map object would change and remount the component.
     """
-    m = mapview.base_map(load().base, tiles=mapview.TILES)
+    m = mapview.base_map(
+        load().base, tiles=mapview.TILES, view=view or (*mapview.CENTER, mapview.ZOOM)
+    )
     assets.localise(m)
     return m
 

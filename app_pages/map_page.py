@@ -43,8 +43,12 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
     if plan.counted:
         groups.insert(0, density.cell_layer(plan.cells))
     lat, lon, zoom = st.session_state.target
+    # The map opens where the page first sent it in this session, and keeps that
+    # for the session (a new opening view would be a new map). Opened elsewhere, its
+    # first report would be a view nobody asked for: a run and an address more.
+    origin = st.session_state.setdefault("_map_origin", st.session_state.target)
     out = st_folium(
-        base_map(),
+        base_map(origin),
         key="map",
         render=RENDER_FIGURE,
         height=560,

@@ -49,23 +49,22 @@ def map_page() -> st.Page:
     from app_pages import map_page as page
 
     # the default page is served at "/" (Streamlit ignores its url_path); "/map"
-    # is the hidden page below, which sends its visitors here
+    # is the hidden page below, the same page at that address
     return st.Page(page.render, title="Map and timeline", url_path="home", default=True)
 
 
 def map_address() -> st.Page:
     """Return the page at ``/map``: a typed or shared address of the map.
 
-    It is not in the menu; it sends its visitor on to the map at ``/``, with the
-    address's parameters (event, window, view).
+    It is not in the menu, and it is the map page itself, at this address. It used
+    to send its visitor on to ``/``; that step was a page of the browser's history
+    that sent Back forward again, so Back could never leave the map.
     """
+    from app_pages import map_page as page
+
     return st.Page(
-        _to_map, title="Map and timeline", url_path="map", visibility="hidden"
+        page.render, title="Map and timeline", url_path="map", visibility="hidden"
     )
-
-
-def _to_map() -> None:
-    st.switch_page(map_page(), query_params=st.query_params.to_dict())
 
 
 def source_page() -> st.Page:

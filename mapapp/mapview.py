@@ -205,7 +205,11 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
     )
 
 
-def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
+def base_map(
+    base: BaseGeoJSON,
+    tiles: Iterable[str] = (),
+    view: tuple[float, float, int] = (*CENTER, ZOOM),
+) -> folium.Map:
     """Return the map that stays the same across reruns (cheap: build it each run).
 
     Parameters
@@ -215,11 +219,13 @@ def base_map(base: BaseGeoJSON, tiles: Iterable[str] = ()) -> folium.Map:
     tiles : iterable of str
         Names from :data:`TILES` to offer as optional basemaps (they need internet;
         the vector basemap always works, and failing tiles break nothing else).
+    view : (lat, lon, zoom)
+        Where the map opens (default: the frontier's overview).
     """
     m = BaseMap(
         bounds=base.bounds,
-        location=CENTER,
-        zoom_start=ZOOM,
+        location=view[:2],
+        zoom_start=view[2],
         tiles=None,
         control_scale=True,
         maxZoom=12,

@@ -564,6 +564,28 @@ def test_the_map_address_opens_the_map_with_its_link(app, page, page_log, bundle
     page_log.assert_clean()
 
 
+def test_back_leaves_the_map_reached_by_its_address(app, page, page_log):
+    """From another page to ``/map?event=…``, Back returns to that page.
+
+    ``/map`` used to send its visitor on to ``/``; Back landed on ``/map`` and was
+    sent forward again, so it never got past the map.
+    """
+    page.goto(f"{app.url}/source?source=wcda-memo-1962-04-24-soviet")
+    page.get_by_text("Full text", exact=True).wait_for(timeout=FIRST_LOAD * 1000)
+    settle(page)
+    open_map(page, f"{app.url}/map?event={SHARED}")
+    for _ in range(3):
+        before = current_url(page)
+        page.go_back()
+        wait_until(lambda b=before: current_url(page) != b, "Back to move")
+        settle(page)
+        if urlparse(current_url(page)).path == "/source":
+            break
+    assert urlparse(current_url(page)).path == "/source", current_url(page)
+    page.get_by_text("Full text", exact=True).wait_for()
+    page_log.assert_clean()
+
+
 def test_a_shared_link_restores_the_map_view(app, page, page_log):
     lat, lon, zoom = 44.5, 80.9, 7
     open_map(page, f"{app.url}/?lat={lat}&lon={lon}&z={zoom}")
