@@ -183,9 +183,7 @@ def base_map(view: tuple[float, float, int] | None = None) -> folium.Map:
     Built fresh on every run from cached GeoJSON: streamlit-folium mutates the map
     it renders, so a cached Map object would change and remount the component.
     """
-    m = mapview.base_map(
-        load().base, tiles=mapview.TILES, view=view or (*mapview.CENTER, mapview.ZOOM)
-    )
+    m = mapview.base_map(load().base, tiles=mapview.TILES, view=view)
     assets.localise(m)
     return m
 

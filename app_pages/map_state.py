@@ -76,20 +76,12 @@ def show_link(loaded: Loaded, params: dict[str, str]) -> None:
         f_grades=list(state.grades),
         f_text=state.text,
         selected=state.event,
-        view=(state.lat, state.lon, state.zoom)
-        if state.zoom
-        else (*mapview.CENTER, mapview.ZOOM),
     )
-    # "view" is where the map is (reported back by it, for the URL); "target" is
-    # where the app last sent it. Only a new target moves the map: echoing the
-    # reported view back would make the map and the app chase each other's rounding.
-    # st_folium moves the map only when the centre it is given changes, so a target
-    # equal to the last one (Back to the view the page opened on, after the map was
-    # moved) is made to differ, by far less than a pixel.
-    lat, lon, zoom = st.session_state.view
-    if st.session_state.get("target") == (lat, lon, zoom):
-        lat += 1e-7
-    st.session_state.target = (lat, lon, zoom)
+    send_map(
+        (state.lat, state.lon, state.zoom)
+        if state.zoom
+        else (*mapview.CENTER, mapview.ZOOM)
+    )
     if state.event and not state.zoom:
         select_event(state.event, loaded)  # a link to an event centres the map on it
 
@@ -143,6 +135,22 @@ def slider_bounds(loaded: Loaded) -> tuple[date, date]:
     return lo, hi
 
 
+def send_map(view: tuple[float, float, int]) -> None:
+    """Send the map to ``view`` (lat, lon, zoom), and show it in the address bar.
+
+    "view" is where the map is (reported back by it, for the URL); "target" is where
+    the app last sent it. Only a new target moves the map: echoing the reported view
+    back would make the map and the app chase each other's rounding. st_folium moves
+    the map only when the centre it is given changes, so a target equal to the last
+    one (the map moved by hand since) is made to differ, by far less than a pixel.
+    """
+    st.session_state.view = view
+    lat, lon, zoom = view
+    if st.session_state.get("target") == (lat, lon, zoom):
+        lat += 1e-7
+    st.session_state.target = (lat, lon, zoom)
+
+
 def select_event(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
     """Select an event and, when it is on the frontier map, centre the map on it."""
     st.session_state.selected = event_id
@@ -152,8 +160,7 @@ def select_event(event_id: str | None, loaded: Loaded, fly: bool = True) -> None
     if row["located"] and not row["far"]:
         point = shapely.centroid(row.geometry)
         zoom = max(st.session_state.view[2], 7)
-        st.session_state.view = (round(point.y, 4), round(point.x, 4), zoom)
-        st.session_state.target = st.session_state.view
+        send_map((round(point.y, 4), round(point.x, 4), zoom))
 
 
 def on_timeline(key: str = "timeline") -> None:

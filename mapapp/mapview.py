@@ -208,7 +208,7 @@ def base_geojson(layers: BaseLayers) -> BaseGeoJSON:
 def base_map(
     base: BaseGeoJSON,
     tiles: Iterable[str] = (),
-    view: tuple[float, float, int] = (*CENTER, ZOOM),
+    view: tuple[float, float, int] | None = None,
 ) -> folium.Map:
     """Return the map that stays the same across reruns (cheap: build it each run).
 
@@ -219,13 +219,14 @@ def base_map(
     tiles : iterable of str
         Names from :data:`TILES` to offer as optional basemaps (they need internet;
         the vector basemap always works, and failing tiles break nothing else).
-    view : (lat, lon, zoom)
+    view : (lat, lon, zoom), optional
         Where the map opens (default: the frontier's overview).
     """
+    lat, lon, zoom = view or (*CENTER, ZOOM)
     m = BaseMap(
         bounds=base.bounds,
-        location=view[:2],
-        zoom_start=view[2],
+        location=(lat, lon),
+        zoom_start=zoom,
         tiles=None,
         control_scale=True,
         maxZoom=12,
