@@ -54,7 +54,7 @@ from mapapp.dataset import Dataset
 from mapapp.dates import When
 from mapapp.errors import ExportError
 from mapapp.geocode import WGS84, GeocodeResult
-from mapapp.model import Event
+from mapapp.model import Citation, Claim, Event
 
 DECIMALS = 7
 
@@ -87,14 +87,11 @@ def event_table(
     events = [ev for ev in data.events if keep is None or ev.id in keep]
     geo = located.events.set_index("id")
     geo = geo.loc[[ev.id for ev in events]] if events else geo.iloc[:0]
-    flatten = _Flattener(data)
-    rows = [flatten.row(ev) for ev in events]
+    columns = _Flattener(data).columns(events)
     # object columns keep None as None (pandas 3 would make str columns with NaN)
     frame = gpd.GeoDataFrame(
         {
-            name: pd.Series([row[name] for row in rows], dtype=bool)
-            if name in BOOLEAN
-            else pd.Series([row[name] for row in rows], dtype=object)
+            name: pd.Series(columns[name], dtype=bool if name in BOOLEAN else object)
             for name in COLUMNS
         },
         geometry=gpd.GeoSeries(geo.geometry.to_numpy(), crs=WGS84),
@@ -104,72 +101,98 @@ def event_table(
             frame[name] = pd.Series(geo[name].to_numpy(dtype=object), dtype=object)
         for name in ("crossing_inferred", "far"):
             frame[name] = geo[name].to_numpy(dtype=bool)
-        names = [flatten.place_names(text) for text in frame["place_ids"]]
+        names = _each_distinct(frame["place_ids"], lambda ids: _place_names(data, ids))
         frame["place_names"] = pd.Series(names, dtype=object)
     frame.loc[frame.geometry.is_empty, "geometry"] = None
     return frame
 
 
+_MISSING = object()
+
+
+def _each_distinct(values: Sequence[Any], make: Any, key: Any = None) -> list[Any]:
+    """Return ``make(v)`` for each value, worked out once per distinct key."""
+    memo: dict[Any, Any] = {}
+    out = []
+    for value in values:
+        k = value if key is None else key(value)
+        found = memo.get(k, _MISSING)
+        if found is _MISSING:
+            found = memo[k] = make(value)
+        out.append(found)
+    return out
+
+
+def _records(records: Sequence[BaseModel]) -> tuple[int, ...]:
+    """Return the key of a list of records: which records, in order."""
+    return tuple(map(id, records))
+
+
 class _Flattener:
-    """Flattens events to rows; caches what repeats (sources, dates, citations)."""
+    """Flattens events into the export columns, each distinct value once.
+
+    Records are told apart by identity: an import makes one set of records per
+    distinct cell (:mod:`mapapp.rows`), and the events being flattened keep them
+    alive for as long as the keys are used.
+    """
 
     def __init__(self, data: Dataset) -> None:
         self.data = data
         self.free = {sid for sid, s in data.sources.items() if cells.is_free_text(s)}
-        self.cache: dict[Any, Any] = {}
+        self.json: dict[int, str] = {}
 
-    def _cached(self, key: Any, make: Any) -> Any:
-        try:
-            return self.cache[key]
-        except KeyError:
-            value = self.cache[key] = make()
-            return value
-
-    def row(self, ev: Event) -> dict[str, Any]:
-        people, claimant = cells.people_cells(ev.claims) if ev.claims else ("", "")
-        dates = self._cached(ev.when, lambda: _dates(ev.when))
-        places = tuple(ev.places)
-        return {
-            "id": ev.id,
-            "title": ev.title,
-            "kind": ev.kind,
-            "when": ev.when.edtf,
-            **dates,
-            "date_note": ev.date_note,
-            "place": self._cached(("place", places), lambda: self._place_cell(ev)),
-            "place_ids": "",
-            "place_names": "",
-            "geo_precision": None,
-            "crossing_inferred": False,
-            "far": False,
-            "people": people,
-            "claimant": claimant,
-            "source": cells.SEP.join(self._source(c.source) for c in ev.sources),
-            "citation": self._citation(ev),
-            "summary": ev.summary,
-            "related": cells.SEP.join(ev.related),
-            "claims": self._json(ev.claims),
-            "sources": self._json(ev.sources),
+    def columns(self, events: Sequence[Event]) -> dict[str, list[Any]]:
+        """Return the columns of :data:`COLUMNS` that events give, by name."""
+        out: dict[str, list[Any]] = {
+            name: [getattr(ev, name) for ev in events]
+            for name in ("id", "title", "kind", "date_note", "summary")
         }
+        whens = [ev.when for ev in events]
+        out["when"] = [when.edtf for when in whens]
+        dates = _each_distinct(whens, _dates)
+        for name in _DATE_COLUMNS:
+            out[name] = [row[name] for row in dates]
+        out["place"] = _each_distinct(
+            events, self._place_cell, key=lambda ev: _records(ev.places)
+        )
+        for name, empty in (
+            ("place_ids", ""),
+            ("place_names", ""),
+            ("geo_precision", None),
+            ("crossing_inferred", False),
+            ("far", False),
+        ):
+            out[name] = [empty] * len(events)
+        claims = [ev.claims for ev in events]
+        people = _each_distinct(claims, _people, key=_records)
+        out["people"] = [cell for cell, _ in people]
+        out["claimant"] = [cell for _, cell in people]
+        cites = [ev.sources for ev in events]
+        out["source"] = _each_distinct(cites, self._source_cell, key=_records)
+        out["citation"] = _each_distinct(cites, self._citation, key=_records)
+        out["related"] = [cells.SEP.join(ev.related) for ev in events]
+        out["claims"] = _each_distinct(claims, self._json, key=_records)
+        out["sources"] = _each_distinct(cites, self._json, key=_records)
+        return out
 
     def _json(self, records: Sequence[BaseModel]) -> str:
         """Return records as a JSON array, each record encoded once."""
-        parts = [
-            self._cached(
-                ("json", record),
-                lambda r=record: json.dumps(
-                    r.model_dump(mode="json", exclude_none=True),
+        parts = []
+        for record in records:
+            text = self.json.get(id(record))
+            if text is None:
+                text = self.json[id(record)] = json.dumps(
+                    record.model_dump(mode="json", exclude_none=True),
                     ensure_ascii=False,
                     separators=(",", ":"),
-                ),
-            )
-            for record in records
-        ]
+                )
+            parts.append(text)
         return "[" + ",".join(parts) + "]"
 
-    def _source(self, source_id: str) -> str:
-        return (
-            self.data.sources[source_id].title if source_id in self.free else source_id
+    def _source_cell(self, cites: Sequence[Citation]) -> str:
+        return cells.SEP.join(
+            self.data.sources[c.source].title if c.source in self.free else c.source
+            for c in cites
         )
 
     def _place_cell(self, ev: Event) -> str:
@@ -184,28 +207,33 @@ class _Flattener:
                 )
         return cells.place_cell(ev.places)
 
-    def _citation(self, ev: Event) -> str:
-        first = ev.sources[0]
+    def _citation(self, cites: Sequence[Citation]) -> str:
+        first = cites[0]
+        source = self.data.sources.get(first.source)
+        text = source.citation() if source else first.source
+        text += f", {first.locator}" if first.locator else ""
+        more = len(cites) - 1
+        return text + (f" (and {more} more)" if more else "")
 
-        def make() -> str:
-            source = self.data.sources.get(first.source)
-            text = source.citation() if source else first.source
-            return text + (f", {first.locator}" if first.locator else "")
 
-        more = len(ev.sources) - 1
-        return self._cached(("cite", first), make) + (
-            f" (and {more} more)" if more else ""
-        )
+def _people(claims: Sequence[Claim]) -> tuple[str, str]:
+    return cells.people_cells(claims) if claims else ("", "")
 
-    def place_names(self, place_ids: str) -> str:
-        def make() -> str:
-            places = self.data.places
-            return cells.SEP.join(
-                places[pid].label if pid in places else pid
-                for pid in cells.split(place_ids)
-            )
 
-        return self._cached(("names", place_ids), make)
+def _place_names(data: Dataset, place_ids: str) -> str:
+    places = data.places
+    return cells.SEP.join(
+        places[pid].label if pid in places else pid for pid in cells.split(place_ids)
+    )
+
+
+_DATE_COLUMNS = (
+    "date_start",
+    "date_end",
+    "date_precision",
+    "date_approximate",
+    "date_uncertain",
+)
 
 
 def _dates(when: When) -> dict[str, Any]:

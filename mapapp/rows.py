@@ -24,6 +24,7 @@ from mapapp.model import Event, Source
 from mapapp.problems import build
 
 PROGRESS_EVERY = 10_000
+_SHARED = ("places", "sources", "claims")  # parsed once per distinct cell
 LocatedRecord = tuple[Any, str, dict[str, int]]
 
 
@@ -97,6 +98,8 @@ class RowChecker:
         self.points: list[tuple[str, int | None, float, float]] = []
         self._lines: dict[str, int] = {}
         self.cells_seen: dict[Any, Any] = {}
+        # the checked records of a distinct cell, by the identity of its parsed list
+        self.checked: dict[int, tuple[list[Any], list[Any]]] = {}
         self.box = study_box(territory)
 
     def run(
@@ -149,9 +152,11 @@ class RowChecker:
             "claims": bool(_text(row.cells.get("claims"))),
             "sources": bool(_text(row.cells.get("sources"))),
         }
-        located = Located(raw)
+        located = Located(self._share(raw))
         located.line, located.lines = row.line or 0, {}
         event, problems = build(Event, located, self.label, row.index - 1)
+        if event is not None:
+            self._keep(raw, event)
         taken = {p.field for p in found}
         for p in problems:
             column = _column(p.field, nested)
@@ -164,6 +169,26 @@ class RowChecker:
             self.result.problems.extend(found)
             return
         self._accept(event, row.line, new_sources.values(), point)
+
+    def _share(self, raw: dict[str, Any]) -> dict[str, Any]:
+        """Give the records of a cell that an earlier row had checked, not its text.
+
+        The model takes its own records as they are, so the rows of one distinct
+        place, source or figure cell share one set of records (each cell is judged
+        once; the export and the geocode then work once per distinct record).
+        """
+        shared = dict(raw)
+        for name in _SHARED:
+            kept = self.checked.get(id(raw[name]))
+            if kept is not None and kept[0] is raw[name]:
+                shared[name] = kept[1]
+        return shared
+
+    def _keep(self, raw: dict[str, Any], event: Event) -> None:
+        """Remember the records an accepted row's cells became (see :meth:`_share`)."""
+        for name in _SHARED:
+            if raw[name] and id(raw[name]) not in self.checked:
+                self.checked[id(raw[name])] = (raw[name], getattr(event, name))
 
     def _accept(
         self,
@@ -272,7 +297,9 @@ class RowChecker:
                     "no source (got an empty source cell; expected a "
                     "source id or a citation in words)",
                 )
-            return [{"source": sid} for sid in cited]
+            return self._cached(
+                ("sources", text), lambda: [{"source": sid} for sid in cited]
+            )
         known = self.sources if not new else {**self.sources, **new}
         derived = cells.SEP.join(
             known[c["source"]].title
