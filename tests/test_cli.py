@@ -1,9 +1,17 @@
+"""The mapapp command."""
+
+import csv
+import io as stdio
 import json
 from pathlib import Path
 
 from click.testing import CliRunner
 
-from mapapp import write
+from mapapp import (
+    geocode,
+    load,
+    write,
+)
 from mapapp.cli import cli
 
 ROOT = Path(__file__).parent.parent
@@ -127,7 +135,7 @@ MIXED = Path(__file__).parent / "data" / "import" / "mixed.csv"
 
 
 def test_skip_bad_keeps_the_rows_the_app_keeps_and_reports_the_others(tmp_path):
-    from mapapp import geocode, load, userdata
+    from mapapp import load, userdata
 
     out, report = tmp_path / "mine.geojson", tmp_path / "left-out.csv"
     args = ["export", "--format", "geojson", "--events", str(MIXED), "-o", str(out)]
@@ -158,3 +166,80 @@ def test_report_needs_skip_bad(tmp_path):
         ["export", "--format", "csv", "--report", str(tmp_path / "r.csv"), "-o", "-"],
     )
     assert result.exit_code == 2 and "--skip-bad" in result.output
+
+
+def test_validate_a_good_csv():
+    result = CliRunner().invoke(
+        cli, ["validate", "--json", "tests/data/import/researcher.csv"]
+    )
+    report = json.loads(result.stdout)
+    assert result.exit_code == 0, report["errors"]
+    bundled = load.read_dataset()[0]
+    assert report["events"] == 2
+    assert report["sources"] == len(bundled.sources) + 1  # the citation in words
+    assert report["places"] == len(bundled.places) + 1  # the point
+
+
+def test_validate_a_bad_csv_lists_every_problem():
+    result = CliRunner().invoke(
+        cli, ["validate", "tests/data/import/researcher-bad.csv"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "tests/data/import/researcher-bad.csv:3: my-bad: when: impossible date: April "
+        "1962 has 30 days (got '1962-04-31'; expected a day from 01 to 30)",
+        "tests/data/import/researcher-bad.csv:3: my-bad: place: unknown place (got "
+        "'Tachen'; expected a gazetteer id or name; closest: tacheng)",
+    ]
+
+
+def test_validate_an_exported_geojson(tmp_path):
+    out = tmp_path / "events.geojson"
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["export", "--format", "geojson", "-o", str(out)]).exit_code
+        == 0
+    )
+    result = runner.invoke(cli, ["validate", "--json", str(out)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["events"] == len(load.read_dataset()[0].events)
+
+
+def test_export_events_replace_or_extend_the_bundle(tmp_path):
+    runner = CliRunner()
+    out = tmp_path / "mine.csv"
+    result = runner.invoke(
+        cli,
+        [
+            "export",
+            "--format",
+            "csv",
+            "--events",
+            "tests/data/import/researcher.csv",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    exported = list(csv.DictReader(out.open(encoding="utf-8", newline="")))
+    assert [r["id"] for r in exported] == ["my-1962-04-22-flight", "my-1962-05-camp"]
+    camp = exported[1]
+    assert (camp["place"], camp["lon"], camp["lat"]) == ("", "80.41", "44.21")
+    assert camp["source"] == "Oral history interview, Almaty, 1991"
+    both = runner.invoke(
+        cli,
+        [
+            "export",
+            "--format",
+            "csv",
+            "--events",
+            "events",
+            "--events",
+            "tests/data/import/researcher.csv",
+            "-o",
+            "-",
+        ],
+    )
+    assert both.exit_code == 0, both.output
+    bundled = len(load.read_dataset()[0].events)
+    assert len(list(csv.DictReader(stdio.StringIO(both.stdout)))) == bundled + 2

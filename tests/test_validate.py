@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from mapapp import tour, validate
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mapapp import (
+    tour,
+    validate,
+)
 from mapapp.dataset import Dataset
 from mapapp.model import Event, Source
 from mapapp.tour import Tour, Tours
 from tests.conftest import make_place
+from tests.importing import WORLD, event_or_none, raw_events
 
 PLACES = {
     p.id: p
@@ -143,3 +150,46 @@ def test_a_step_giving_a_contested_figure_must_say_who_claims_it():
     assert step_problems(data, said) == []
     dated = "On 24 April 1962 the two sides exchanged memoranda."
     assert step_problems(data, dated) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(raw_events, min_size=1, max_size=6),
+    st.lists(
+        st.sampled_from(["Khorgos", "Tachen", "nowhere", "memmo", "quote", "self"]),
+        max_size=4,
+    ),
+)
+def test_cross_checks_skip_only_events_without_problems(raws, spoilers):
+    """check judges each nested record once, and finds what a full pass finds."""
+    events = []
+    for raw, spoil in zip(raws, [*spoilers, *[None] * len(raws)], strict=False):
+        raw = dict(raw)
+        if spoil in ("Khorgos", "Tachen", "nowhere"):
+            raw["places"] = [*raw["places"], {"place": spoil, "role": "site"}]
+        elif spoil == "memmo":
+            raw["sources"] = [*raw["sources"], {"source": "memmo"}]
+        elif spoil == "quote":
+            raw["sources"] = [*raw["sources"], {"source": "memo", "quote": "not there"}]
+        elif spoil == "self":
+            raw["related"] = [raw["id"], "missing"]
+        event = event_or_none(raw)
+        if event is not None:
+            events.append(event)
+    # twins hold the very same nested records, as the events of an import do
+    events += [ev.model_copy(update={"id": f"{ev.id}-twin"}) for ev in events]
+    assert not events or events[-1].places is events[len(events) // 2 - 1].places
+    data = Dataset(
+        events=tuple(events),
+        sources=WORLD.data.sources,
+        places=WORLD.data.places,
+        texts={"memo": "The full text of the memo."},
+    )
+    quick = validate.check(data)
+    original = validate._suspects
+    try:
+        validate._suspects = lambda data, gazetteer, texts: list(data.events)
+        full = validate.check(data)
+    finally:
+        validate._suspects = original
+    assert quick == full
