@@ -1,10 +1,13 @@
 """The text form of the import and export cells (mapapp.cells)."""
 
+from pathlib import Path
+
 import pytest
 
-from mapapp import (
-    cells,
-)
+from mapapp import cells
+
+ROOT = Path(__file__).parent.parent
+
 
 # --- cells -------------------------------------------------------------------------
 
@@ -40,3 +43,24 @@ def test_place_tokens():
         "role": "site",
         "route": 1,
     }
+
+
+@pytest.mark.parametrize(
+    ("cell", "written"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+33 1 23", "'+33 1 23"),
+        ("-foo", "'-foo"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("'=x", "''=x"),
+        ("''", "'''"),
+        ("'quoted'", "'quoted'"),
+        ("-12.5", "-12.5"),
+        ("plain", "plain"),
+        ("", ""),
+    ],
+)
+def test_neutralise_and_restore(cell, written):
+    assert cells.neutralise(cell) == written
+    assert cells.restore(written) == cell

@@ -7,12 +7,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from mapapp import (
-    geocode,
-    load,
-    write,
-)
+from mapapp import geocode, geojson, load, write
 from mapapp.cli import cli
+from mapapp.errors import ExportError
 
 ROOT = Path(__file__).parent.parent
 
@@ -243,3 +240,92 @@ def test_export_events_replace_or_extend_the_bundle(tmp_path):
     assert both.exit_code == 0, both.output
     bundled = len(load.read_dataset()[0].events)
     assert len(list(csv.DictReader(stdio.StringIO(both.stdout)))) == bundled + 2
+
+
+def test_cli_export_failing_writer_leaves_no_file(tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ExportError("the writer broke mid-way")
+
+    monkeypatch.setattr(geojson, "encode_column", broken)
+    out = tmp_path / "events.geojson"
+    result = CliRunner().invoke(cli, ["export", "--format", "geojson", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "the writer broke mid-way" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- CLI ---------------------------------------------------------------------------
+
+
+def test_cli_export_geojson_to_stdout_with_filter():
+    result = CliRunner().invoke(
+        cli,
+        [
+            "export",
+            "--format",
+            "geojson",
+            "--kind",
+            "crossing",
+            "--from",
+            "1962-04",
+            "--to",
+            "1962-05",
+            "-o",
+            "-",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    kinds = {f["properties"]["kind"] for f in doc["features"]}
+    assert kinds == {"crossing"} and doc["features"]
+    for f in doc["features"]:
+        assert f["properties"]["date_end"] >= "1962-04-01"
+        assert f["properties"]["date_start"] <= "1962-05-31"
+    assert doc["metadata"]["filter"]["from"] == "1962-04-01"
+    assert doc["metadata"]["filter"]["to"] == "1962-05-31"
+    assert doc["metadata"]["filter"]["kinds"] == ["crossing"]
+
+
+def test_cli_export_all_formats(tmp_path):
+    runner = CliRunner()
+    for fmt in ("geojson", "csv", "gpkg", "lpf"):
+        out = tmp_path / f"out.{fmt}"
+        result = runner.invoke(cli, ["export", "--format", fmt, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+    places = load.read_dataset()[0].places
+    assert len(json.loads((tmp_path / "out.lpf").read_text())["features"]) == len(
+        places
+    )
+
+
+def test_cli_export_gpkg_needs_a_file():
+    result = CliRunner().invoke(cli, ["export", "--format", "gpkg", "-o", "-"])
+    assert result.exit_code == 2 and "use -o FILE" in result.output
+
+
+def test_cli_export_bad_date_is_a_usage_error():
+    result = CliRunner().invoke(
+        cli, ["export", "--format", "csv", "--from", "April 1962", "-o", "-"]
+    )
+    assert result.exit_code == 2 and "not an EDTF date" in result.output
+
+
+def test_cli_export_refuses_data_with_problems(tmp_path, mini_root, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("MAPAPP_DATA", str(mini_root))
+    out = tmp_path / "x.csv"
+    result = CliRunner().invoke(
+        cli,
+        [
+            "export",
+            "--format",
+            "csv",
+            "--events",
+            "tests/data/bad/unknown-kind.yaml",
+            "-o",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 1
+    assert "nothing was exported" in result.output and not out.exists()
