@@ -118,10 +118,11 @@ def gc_paused() -> Iterator[None]:
 
     Loading makes hundreds of thousands of objects and no reference cycles; the
     collector would only walk them again and again (a third of the time of a large
-    import). The collector is enabled again on the way out. A long-lived caller
-    that keeps what it loaded may then move it to the collector's permanent
-    generation itself (``gc.freeze()``, as the app and the CLI do at their edges),
-    so that later collections skip it.
+    import). The collector is enabled again on the way out, unless it was off
+    already (the CLI turns it off for a whole command). A long-lived caller that
+    keeps what it loaded may then move it to the collector's permanent generation
+    itself (``gc.freeze()``, as the app does at its edge), so that later
+    collections skip it.
     """
     enabled = gc.isenabled()
     gc.disable()
