@@ -26,18 +26,21 @@ import gzip
 import json
 import os
 import platform
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from tests.server import free_port, launch, stop, wait_healthy  # noqa: E402
+
 APP = REPO / "streamlit_app.py"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -220,21 +223,6 @@ def payload(at) -> None:
 # --- (c) cold start in Chromium ---------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(f"{url}/_stcore/health", timeout=1) as r:
-            return r.status == 200
-    except OSError:
-        return False
-
-
 FLOOR_HELLO = """import streamlit as st
 
 st.title("Hello")
@@ -257,51 +245,13 @@ st_folium(m, height=400, returned_objects=[])
 TITLE_VISIBLE_JS = "() => !!document.querySelector('h1')"
 
 
-def launch(script: Path | str, port: int, *flags: str, **popen) -> subprocess.Popen:
-    """Start ``streamlit run script`` on 127.0.0.1 from the repository folder.
-
-    The repository folder is the working directory so that .streamlit/config.toml
-    (static serving) applies; MAPAPP_DATA is not passed on.
-    """
-    env = {k: v for k, v in os.environ.items() if k != "MAPAPP_DATA"}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(script),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        *flags,
-    ]
-    return subprocess.Popen(command, cwd=REPO, env=env, **popen)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    """Stop a server by its own PID: SIGTERM, then SIGKILL if it hangs."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 def _start_times(
     browser, script: Path, visible_js: str, n: int
 ) -> list[tuple[float, float, float]]:
     """Start ``streamlit run script`` n times; time health, title, ``visible_js``."""
     rows = []
     for _ in range(n):
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
@@ -310,10 +260,8 @@ def _start_times(
             script, port, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         try:
-            while not _healthy(url):
-                if proc.poll() is not None or time.perf_counter() - t0 > 60:
-                    raise SystemExit("streamlit did not start")
-                time.sleep(0.02)
+            if not wait_healthy(proc, url, 60, every=0.02):
+                raise SystemExit("streamlit did not start")
             t_health = time.perf_counter() - t0
             page.goto(url)
             page.locator("h1").first.wait_for(timeout=60_000)
@@ -390,8 +338,6 @@ def main() -> None:
     )
     args = parser.parse_args()
     os.chdir(REPO)
-    if str(REPO) not in sys.path:
-        sys.path.insert(0, str(REPO))
     machine()
     state = reruns(args.reruns)
     payload(state["at"])

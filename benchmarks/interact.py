@@ -37,14 +37,15 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import app as bench  # benchmarks/app.py: launch, stop, the map probe
+import app as bench  # benchmarks/app.py: the map probe (it puts REPO on sys.path)
+
+from tests.server import AS_SERVED, Server, serving, start, stop
 
 REPO = bench.REPO
 VIEWPORT = {"width": 1440, "height": 900}
@@ -183,9 +184,8 @@ ONLY_CROSSINGS = """
   const rows = grid && grid.getAttribute('aria-rowcount');
   return crossing > 0 && other === 0 && rows !== null && rows !== %s;
 """
-# Both pages are served as scripts/serve.sh serves the app: with no file watcher
-# (which rescans every loaded module after each run of a page).
-AS_SERVED = ("--server.fileWatcherType", "none")
+# Both pages are served as scripts/serve.sh serves the app (AS_SERVED): with no file
+# watcher, which rescans every loaded module after each run of a page.
 IDLE_JS = """() => {
   const a = document.querySelector('[data-testid="stApp"]');
   return !!a && a.dataset.testScriptState === 'notRunning'
@@ -265,18 +265,13 @@ def pick_crossings(page) -> float:
 
 def measure(browser, script: Path, name: str, args, event_id: str) -> dict:
     """Start a server for ``script``; measure sessions, clicks and the filter."""
-    port = bench._free_port()
-    url = f"http://127.0.0.1:{port}"
-    (REPO / "artifacts").mkdir(exist_ok=True)
-    log = (REPO / "artifacts" / f"interact-{name}.log").open("w")
-    proc = bench.launch(script, port, *AS_SERVED, stdout=log, stderr=log)
+    server: Server = start(
+        script, *AS_SERVED, log_path=REPO / "artifacts" / f"interact-{name}.log"
+    )
+    url, proc = server.url, server.proc
     out: dict = {"visible": [], "cpu": [], "detail": [], "popup": [], "filter": []}
     title = json.dumps(title_of(event_id))
     try:
-        while not bench._healthy(url):
-            if proc.poll() is not None:
-                raise SystemExit(f"{name}: streamlit did not start")
-            time.sleep(0.05)
         context, _, _, _ = session(browser, url, proc)  # warm-up: loads the data
         context.close()
         for _ in range(args.sessions):
@@ -299,8 +294,7 @@ def measure(browser, script: Path, name: str, args, event_id: str) -> dict:
         if name == "app":
             out["present"] = present(browser, url, proc, args.clicks)
     finally:
-        bench.stop(proc)
-        log.close()
+        stop(proc)
     return out
 
 
@@ -365,23 +359,10 @@ def common_event(browser, args) -> str:
     found = []
     with tempfile.TemporaryDirectory() as folder:
         for script in (bench.APP, minimal_script(Path(folder))):
-            port = bench._free_port()
-            url = f"http://127.0.0.1:{port}"
-            proc = bench.launch(
-                script,
-                port,
-                *AS_SERVED,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            try:
-                while not bench._healthy(url):
-                    time.sleep(0.05)
-                context, page, _, _ = session(browser, url, proc)
+            with serving(script, *AS_SERVED) as server:
+                context, page, _, _ = session(browser, server.url, server.proc)
                 found.append(set(page.evaluate(CLICKABLE_JS)))
                 context.close()
-            finally:
-                bench.stop(proc)
     both = sorted(found[0] & found[1])
     if not both:
         raise SystemExit("no event is clickable on both pages")

@@ -55,12 +55,9 @@ from benchmarks.app import (  # noqa: E402
     CHROMIUM,
     CHROMIUM_ARGS,
     MAP_VISIBLE_JS,
-    _free_port,
-    _healthy,
-    launch,
-    stop,
 )
 from mapapp import load  # noqa: E402
+from tests.server import AS_SERVED, start, stop  # noqa: E402
 
 HOST = "127.0.0.1"
 ARTIFACTS = REPO / "artifacts" / "load"
@@ -163,30 +160,10 @@ def _descendants(pid: int) -> list[int]:
 
 def start_server(log_path: Path, timeout: float = START_TIMEOUT) -> Server:
     """Start the app on a free loopback port; return once it is healthy."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    for _attempt in range(3):  # another process may take the port in between
-        port = _free_port()
-        url = f"http://{HOST}:{port}"
-        with log_path.open("wb") as log:
-            # others may edit the code during a run: a file change would rerun
-            # every session on half-reloaded modules
-            proc = launch(
-                "streamlit_app.py",
-                port,
-                "--server.fileWatcherType",
-                "none",
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        deadline = time.monotonic() + timeout
-        while proc.poll() is None and time.monotonic() < deadline:
-            if _healthy(url):
-                return Server(url, proc, log_path)
-            time.sleep(0.1)
-        if proc.poll() is None:
-            stop_server(proc)
-            raise RuntimeError(f"streamlit did not answer {url} within {timeout} s")
-    raise RuntimeError(f"streamlit exited at start 3 times; see {log_path}")
+    # others may edit the code during a run: a file change would rerun every
+    # session on half-reloaded modules (AS_SERVED: no file watcher)
+    server = start("streamlit_app.py", *AS_SERVED, log_path=log_path, timeout=timeout)
+    return Server(server.url, server.proc, log_path)
 
 
 stop_server = stop  # SIGTERM by the server's own PID, then SIGKILL

@@ -22,12 +22,7 @@ import contextlib
 import os
 import re
 import shutil
-import socket
-import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,8 +30,6 @@ from urllib.parse import urlparse
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-ARTIFACTS = REPO / "artifacts" / "e2e"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -48,7 +41,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-LOCAL_HOST = "127.0.0.1"
 # Chromium's own warnings about the component iframe's sandbox and `allow` list.
 IGNORED_CONSOLE = ("allow-scripts and allow-same-origin", "Unrecognized feature")
 # Streamlit's known 404s when a page other than the main one is opened directly
@@ -57,8 +49,14 @@ STREAMLIT_DEEP_LINK_404 = re.compile(r"/[^/?]+/_stcore/(health|host-config)$")
 # Schemes that do not reach any host.
 HOSTLESS_SCHEMES = ("data", "blob", "about", "javascript")
 
-if str(REPO) not in sys.path:  # for `app_pages` (the expected events)
+REPO = Path(__file__).resolve().parents[2]
+if str(REPO) not in sys.path:  # for `app_pages` (the expected events), `tests.server`
     sys.path.insert(0, str(REPO))
+
+from tests.server import HOST as LOCAL_HOST  # noqa: E402
+from tests.server import Server, ServerError, start, stop  # noqa: E402
+
+ARTIFACTS = REPO / "artifacts" / "e2e"
 
 
 def _required() -> bool:
@@ -72,48 +70,7 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-# --- the server ---------------------------------------------------------------
-
-
-@dataclass
-class Server:
-    """A running ``streamlit run`` of the app."""
-
-    url: str
-    proc: subprocess.Popen
-    log_path: Path
-
-    def log(self) -> str:
-        """Return what the server printed so far."""
-        return self.log_path.read_text(errors="replace")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((LOCAL_HOST, 0))
-        return s.getsockname()[1]
-
-
-def _healthy(url: str) -> bool:
-    # no proxy: a proxy from the environment must never see these requests
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    try:
-        with opener.open(f"{url}/_stcore/health", timeout=2) as r:
-            return r.status == 200 and r.read().strip() == b"ok"
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Stop the server by its own PID: SIGTERM, then SIGKILL if it hangs."""
-    if proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+# --- the server (tests/server.py: shared with the benchmarks) -----------------------
 
 
 @contextlib.contextmanager
@@ -131,54 +88,15 @@ def run_server(
     timeout : float
         Seconds to wait for ``/_stcore/health``.
     """
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     log_path = ARTIFACTS / f"server-{name}.log"
-    env = {k: v for k, v in os.environ.items() if k != "MAPAPP_DATA"}
-    if data_root is not None:
-        env["MAPAPP_DATA"] = str(data_root)
-    for _attempt in range(3):  # another process may take the port in between
-        port = _free_port()
-        url = f"http://{LOCAL_HOST}:{port}"
-        with log_path.open("wb") as log:
-            proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "streamlit",
-                    "run",
-                    "streamlit_app.py",
-                    "--server.address",
-                    LOCAL_HOST,
-                    "--server.port",
-                    str(port),
-                    "--server.headless",
-                    "true",
-                    "--browser.gatherUsageStats",
-                    "false",
-                ],
-                cwd=REPO,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            deadline = time.monotonic() + timeout
-            while proc.poll() is None and time.monotonic() < deadline:
-                if _healthy(url):
-                    break
-                time.sleep(0.1)
-            else:
-                if proc.poll() is not None:  # died: port taken, or a crash
-                    continue
-                pytest.fail(
-                    f"streamlit did not answer {url}/_stcore/health within "
-                    f"{timeout:.0f} s; its log:\n{log_path.read_text(errors='replace')}"
-                )
-            yield Server(url, proc, log_path)
-            return
-        finally:
-            _stop(proc)
-    pytest.fail(f"streamlit exited at start 3 times; its log:\n{log_path.read_text()}")
+    try:
+        server = start(log_path=log_path, data_root=data_root, timeout=timeout)
+    except ServerError as exc:
+        pytest.fail(str(exc))
+    try:
+        yield server
+    finally:
+        stop(server.proc)
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import REPO, _free_port, _healthy, _unavailable
+from conftest import REPO, _unavailable
 from test_app_browser import FIRST_LOAD, IFRAME, idle, wait_until
+
+from tests.server import free_port, healthy
 
 pytestmark = pytest.mark.e2e
 
@@ -26,9 +28,9 @@ def replicas(tmp_path_factory):
     if shutil.which("nginx") is None:
         _unavailable("nginx is missing: apt-get install nginx")
     run = tmp_path_factory.mktemp("replicas")
-    port, base = _free_port(), _free_port()
+    port, base = free_port(), free_port()
     while abs(base - port) < 3:
-        base = _free_port()
+        base = free_port()
     env = {
         **os.environ,
         "RUN_DIR": str(run),
@@ -49,8 +51,8 @@ def replicas(tmp_path_factory):
     try:
         wait_until(
             lambda: (
-                all(_healthy(f"http://127.0.0.1:{p}") for p in (base, base + 1))
-                and _healthy(url)
+                all(healthy(f"http://127.0.0.1:{p}") for p in (base, base + 1))
+                and healthy(url)
             ),
             "two replicas and nginx to answer",
             FIRST_LOAD,
@@ -97,7 +99,7 @@ def test_a_stopped_replica_sends_the_session_to_the_other(replicas, browser):
     wait_until(lambda: idle(page), "the map page", FIRST_LOAD)
     pid = int((run / f"replica-{replica.rsplit(':', 1)[1]}.pid").read_text())
     os.kill(pid, signal.SIGTERM)  # this replica stops in the middle of the session
-    wait_until(lambda: not _healthy(f"http://{replica}"), "the replica to stop", 30)
+    wait_until(lambda: not healthy(f"http://{replica}"), "the replica to stop", 30)
     # the tab reconnects by itself, through nginx, to the other replica (no reload)
     wait_until(
         lambda: (
