@@ -16,6 +16,7 @@ and the report names the candidates, so that a wrong or missed match can be seen
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -81,6 +82,7 @@ class Match:
         return f"citation {self.text!r} matched no catalogued source"
 
 
+@functools.lru_cache(maxsize=4096)  # the catalogue's titles, folded for every match
 def fold(text: str) -> str:
     """Return text compared loosely: case-folded, accents off, words by spaces.
 
