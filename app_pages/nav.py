@@ -18,6 +18,34 @@ kbd { color: #595857 !important; opacity: 1 !important; }
 :focus-visible { outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
 </style>"""
 
+# On a phone the sidebar is a drawer over the page. Streamlit keeps it as the user
+# last left it (in localStorage), so a phone that once opened it showed every later
+# page under it, and kept it open over the page the user had just chosen. Here a
+# phone starts every load with the drawer closed, and closes it once a page is
+# chosen in it. Wide screens are left alone. (Streamlit's "md" breakpoint, 768 px,
+# is where it makes the sidebar a drawer.)
+DRAWER_JS = """<script>
+(function () {
+  if (window.__mapappDrawer) { return; }
+  window.__mapappDrawer = true;
+  var phone = window.matchMedia('(max-width: 767.98px)');
+  function close() {
+    var bar = document.querySelector('[data-testid="stSidebar"]');
+    if (!phone.matches || !bar || bar.getAttribute('data-collapsed') !== 'false') {
+      return;
+    }
+    var button = bar.querySelector('[data-testid="stSidebarCollapseButton"] button');
+    if (button) { button.click(); }
+  }
+  close();  // the first run of this load: the drawer as a phone should start
+  document.addEventListener('click', function (e) {
+    if (e.target.closest('[data-testid="stSidebarNavLink"]')) {
+      setTimeout(close, 0);
+    }
+  }, true);
+})();
+</script>"""
+
 # Widgets whose value must outlive a visit to another page. Streamlit forgets the
 # state of a widget that a run did not draw, so leaving the map page dropped its
 # filters (and the date slider came back as one date); the entry point re-claims

@@ -58,6 +58,51 @@ def test_on_a_phone_the_sidebar_is_closed_and_a_tap_brings_the_detail(
     page_log.assert_clean()
 
 
+def path(page) -> str:
+    """Return the page's path (``page.url`` is not updated while a test polls)."""
+    return page.evaluate("location.pathname")
+
+
+def test_a_phone_sidebar_closes_once_a_page_is_chosen_and_starts_closed(
+    app, page, page_log
+):
+    """A drawer over the page: closed after a choice, and closed on every load."""
+    page.set_viewport_size(PHONE)
+    open_map(page, app.url)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+
+    def is_open() -> bool:
+        return sidebar.get_attribute("data-collapsed") == "false"
+
+    def is_closed() -> bool:
+        return sidebar.get_attribute("data-collapsed") == "true"
+
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    wait_until(is_open, "the sidebar to open")
+    page.locator(
+        '[data-testid="stSidebarNavLink"]', has_text="Source documents"
+    ).click()
+    wait_until(lambda: path(page) == "/source", "the source page")
+    wait_until(is_closed, "the sidebar to close once a page is chosen")
+    settle(page)
+    # Streamlit remembers the sidebar as last left: left open, it came back open
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    wait_until(is_open, "the sidebar to open again")
+    settle(page)
+    page.reload()
+    wait_until(is_closed, "a reloaded page to start with the sidebar closed")
+    settle(page)
+    # a wide screen keeps its sidebar open after a choice
+    page.set_viewport_size(DESKTOP)
+    page.locator('[data-testid="stExpandSidebarButton"]').click()
+    wait_until(is_open, "the sidebar to open on a wide screen")
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Your own events").click()
+    wait_until(lambda: path(page) == "/data", "the data page")
+    settle(page)
+    assert is_open()
+    page_log.assert_clean()
+
+
 def test_events_on_one_point_can_each_be_chosen(app, page, page_log, bundled):
     from mapapp.eventlayers import colocated
 
