@@ -11,11 +11,14 @@ import streamlit as st
 
 # Constant CSS for every page. Streamlit's captions and shortcut hints are text at
 # 60% opacity, #828180 on white (3.9:1), where WCAG AA asks 4.5:1 for small text;
-# focus is shown with a thick outline.
+# focus is shown with a thick outline. An element that only runs a script takes no
+# room (Streamlit would leave a gap for it).
 PAGE_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 kbd { color: #595857 !important; opacity: 1 !important; }
 :focus-visible { outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
+[data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
+  display: none; }
 </style>"""
 
 # On a phone the sidebar is a drawer over the page. Streamlit keeps it as the user

@@ -7,9 +7,9 @@ from branca.element import Element
 from streamlit_folium import st_folium
 
 from app_pages.loaded import RENDER_FIGURE, Loaded, base_map
-from mapapp import tourhtml
-from mapapp.detail import md_escape
-from mapapp.style import KIND_COLOURS
+from mapapp import eventlayers, tourhtml
+from mapapp.detail import md_escape, place_at
+from mapapp.style import tour_style
 from mapapp.tour import Slide
 
 # Constant CSS only (no data): the sidebar and header hidden, type sized for a room.
@@ -21,55 +21,16 @@ PROJECTOR_MAP_CSS = (
     "#map-legend{font-size:clamp(11px,1.3vw,26px)!important;max-width:28vw!important}"
     "</style>"
 )
-FADED = {"color": "#6b6b6b", "weight": 3, "opacity": 0.6, "fillOpacity": 0.35}
-HALO = {"color": "#000000", "weight": 14, "opacity": 0.25, "fill": False}
 
 
 def _groups(loaded: Loaded, slides: list[Slide], i: int) -> list[folium.FeatureGroup]:
-    """Return the earlier steps' events (faded) and this step's (highlighted)."""
-    drawable = loaded.drawable
+    """Return the earlier steps' events (faded) and this step's, flown to."""
     now = slides[i]
-    before = dict.fromkeys(s.event for s in slides[:i] if s.event != now.event)
-    faded = folium.FeatureGroup(name="Earlier steps")
-    shapes = [f for e in before for f in drawable.features.get(e, [])]
-    tips = [f for e in before for f in drawable.arrows.get(e, [])]
-    if shapes:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": shapes},
-            style_function=lambda f: FADED,
-            marker=folium.CircleMarker(radius=6, fill=True, fill_color="#9a9a9a"),
-            tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
-        ).add_to(faded)
-    if tips:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": tips},
-            style_function=lambda f: {**FADED, "weight": 1, "fillColor": "#6b6b6b"},
-        ).add_to(faded)
-    current = folium.FeatureGroup(name="This step")
+    faded, current = eventlayers.tour_groups(
+        loaded.drawable, [s.event for s in slides[:i]], now.event, now.kind
+    )
     tourhtml.FlyTo(*now.view).add_to(current)
-    shapes = drawable.features.get(now.event, [])
-    colour = KIND_COLOURS[now.kind]
-    live = {"color": colour, "weight": 6, "opacity": 1, "fillColor": colour}
-    if shapes:
-        collection = {"type": "FeatureCollection", "features": shapes}
-        folium.GeoJson(
-            collection,
-            style_function=lambda f: HALO,
-            marker=folium.CircleMarker(radius=19, weight=6, opacity=0.35, fill=False),
-        ).add_to(current)
-        folium.GeoJson(
-            collection,
-            style_function=lambda f: {**live, "fillOpacity": 0.9},
-            marker=folium.CircleMarker(radius=11, fill=True),
-            tooltip=folium.GeoJsonTooltip(["date_text", "title_html"], labels=False),
-        ).add_to(current)
-    tips = drawable.arrows.get(now.event, [])
-    if tips:
-        folium.GeoJson(
-            {"type": "FeatureCollection", "features": tips},
-            style_function=lambda f: {**live, "weight": 1, "fillOpacity": 1},
-        ).add_to(current)
-    _far_mark(loaded, now, live).add_to(current)
+    _far_mark(loaded, now, tour_style("step", now.kind)).add_to(current)
     return [faded, current]
 
 
@@ -83,12 +44,8 @@ def _far_mark(loaded: Loaded, now: Slide, live: dict) -> folium.FeatureGroup:
     if now.on_map or row is None or not row["located"]:
         return group
     point = row.geometry.representative_point()
-    event = loaded.by_id[now.event]
-    place = loaded.data.places.get(event.places[0].place) if event.places else None
-    name = place.label if place else event.title
-    folium.CircleMarker(
-        (point.y, point.x), radius=11, fill=True, **{**live, "fillOpacity": 0.9}
-    ).add_child(
+    name = place_at(loaded.data, loaded.by_id[now.event], point.x, point.y)
+    folium.CircleMarker((point.y, point.x), fill=True, **live).add_child(
         folium.Tooltip(
             md_escape(name), permanent=True, direction="right", class_name="far-label"
         )

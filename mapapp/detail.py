@@ -10,7 +10,7 @@ import pandas as pd
 from mapapp.cells import is_free_text
 from mapapp.dataset import Dataset
 from mapapp.errors import MapAppError
-from mapapp.model import GRADE_MEANING, Source
+from mapapp.model import AREA_KINDS, GRADE_MEANING, Event, Source
 
 ROLE_WORDS = {
     "origin": "from",
@@ -234,6 +234,21 @@ def source_detail(data: Dataset, source_id: str) -> SourceDetail:
         segments=tuple(highlight(text, quotes)) if text else (),
         citing=tuple(citing),
     )
+
+
+def place_at(data: Dataset, event: Event, lon: float, lat: float) -> str:
+    """Return the name of the event's place drawn at a point (a far event's mark).
+
+    A region is a name, never a point, so an event "in Xinjiang and Moscow" is drawn
+    at Moscow: the mark must say Moscow. The nearest of the event's places that is
+    not an area is named; the event's title when none of its places is known.
+    """
+    places = [data.places[r.place] for r in event.places if r.place in data.places]
+    points = [p for p in places if p.kind not in AREA_KINDS] or places
+    if not points:
+        return event.title
+    nearest = min(points, key=lambda p: (p.lon - lon) ** 2 + (p.lat - lat) ** 2)
+    return nearest.label
 
 
 def highlight(text: str, quotes: list[str]) -> list[tuple[str, bool]]:

@@ -20,7 +20,7 @@ from mapapp.dataset import Dataset
 from mapapp.density import DETAIL_LIMIT
 from mapapp.mapview import esc, geojson_of
 from mapapp.model import EVENT_KINDS, Event
-from mapapp.style import KIND_COLOURS, KIND_LABELS
+from mapapp.style import KIND_COLOURS, KIND_LABELS, tour_style
 
 
 def arrowheads(lines: np.ndarray, size_deg: float = 0.12) -> np.ndarray:
@@ -236,6 +236,74 @@ def event_groups(
         # drawn first, so it lies under the event: a halo that never blocks a click
         groups.insert(0, group)
     return groups
+
+
+def tour_groups(
+    drawable: EventFeatures, earlier: Iterable[str], event: str, kind: str
+) -> list[folium.FeatureGroup]:
+    """Return a tour step's layers: the earlier steps' events faded, and this one's.
+
+    The styles are :data:`mapapp.style.TOUR_STYLES`, which the offline tour's player
+    (:mod:`mapapp.tourhtml`) is given too.
+
+    Parameters
+    ----------
+    drawable : EventFeatures
+    earlier : iterable of str
+        The events of the steps before this one (this step's own event left out).
+    event, kind : str
+        This step's event and its kind.
+    """
+    earlier = [e for e in dict.fromkeys(earlier) if e != event]
+    drawable.ensure([*earlier, event])
+    faded = folium.FeatureGroup(name="Earlier steps")
+    for layer in _tour_layer(
+        drawable, earlier, tour_style("earlier"), tour_style("earlier_tip")
+    ):
+        layer.add_to(faded)
+    current = folium.FeatureGroup(name="This step")
+    shapes = drawable.features.get(event, [])
+    if shapes:
+        halo, halo_point = tour_style("halo"), tour_style("halo_point")
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": shapes},
+            style_function=lambda f: (
+                halo_point if f["geometry"]["type"] == "Point" else halo
+            ),
+            marker=folium.CircleMarker(radius=halo_point["radius"], fill=False),
+        ).add_to(current)
+    for layer in _tour_layer(
+        drawable, [event], tour_style("step", kind), tour_style("step_tip", kind)
+    ):
+        layer.add_to(current)
+    return [faded, current]
+
+
+def _tour_layer(
+    drawable: EventFeatures, ids: list[str], style: dict, tip: dict
+) -> list[folium.GeoJson]:
+    shapes = [f for i in ids for f in drawable.features.get(i, [])]
+    tips = [f for i in ids for f in drawable.arrows.get(i, [])]
+    out = []
+    if shapes:
+        out.append(
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": shapes},
+                style_function=lambda f: style,
+                marker=folium.CircleMarker(radius=style["radius"], fill=True),
+                tooltip=folium.GeoJsonTooltip(
+                    ["date_text", "title_html"], labels=False
+                ),
+            )
+        )
+    if tips:
+        out.append(
+            folium.GeoJson(
+                {"type": "FeatureCollection", "features": tips},
+                style_function=lambda f: tip,
+            )
+        )
+    return out
 
 
 def _event_geojson(rows: list[dict], colour: str) -> folium.GeoJson:

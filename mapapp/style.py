@@ -35,3 +35,48 @@ CLAIMANT_COLOURS = [
     "#01665E",
     "#A50026",
 ]
+
+# A presented tour, on the app's present page and in the offline tour file alike:
+# the step shown in its kind's colour over a dark halo, the earlier steps faded grey.
+# Leaflet path options; ``radius`` sizes a point's circle (Leaflet's circle markers
+# take it in ``setStyle``); an arrowhead ("tip") is a small filled triangle.
+TOUR_STYLES: dict[str, dict[str, object]] = {
+    "step": {"weight": 6, "opacity": 1, "fillOpacity": 0.9, "radius": 11},
+    "step_tip": {"weight": 1, "opacity": 1, "fillOpacity": 1},
+    "earlier": {
+        "color": "#6b6b6b",
+        "weight": 3,
+        "opacity": 0.6,
+        "fillColor": "#9a9a9a",
+        "fillOpacity": 0.35,
+        "radius": 6,
+    },
+    "earlier_tip": {
+        "color": "#6b6b6b",
+        "weight": 1,
+        "opacity": 0.6,
+        "fillColor": "#6b6b6b",
+        "fillOpacity": 0.35,
+    },
+    "halo": {"color": "#000000", "weight": 14, "opacity": 0.25, "fill": False},
+    "halo_point": {
+        "color": "#000000",
+        "weight": 6,
+        "opacity": 0.35,
+        "fill": False,
+        "radius": 19,
+    },
+}
+
+
+def tour_style(part: str, kind: str | None = None) -> dict[str, object]:
+    """Return a tour part's style; ``step`` parts in the colour of the event's kind.
+
+    >>> tour_style("step_tip", "crossing")["fillColor"]
+    '#D55E00'
+    """
+    style = dict(TOUR_STYLES[part])
+    if part.startswith("step"):
+        colour = KIND_COLOURS[kind] if kind is not None else "#333333"
+        style.update(color=colour, fillColor=colour)
+    return style

@@ -22,7 +22,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from mapapp import assets, eventlayers, handout, mapview
-from mapapp.style import KIND_COLOURS
+from mapapp.style import KIND_COLOURS, TOUR_STYLES
 from mapapp.tour import MAP_PX, Slide, Tour
 
 CSS = """
@@ -96,29 +96,27 @@ document.addEventListener('DOMContentLoaded', function () {
   var data = JSON.parse(document.getElementById('tour-data').textContent);
   var steps = data.steps, current = -1;
   var $ = function (id) { return document.getElementById(id); };
-  var FADED = {color: '#6b6b6b', weight: 3, opacity: 0.6, fillColor: '#9a9a9a',
-               fillOpacity: 0.35, dashArray: null};
-  var live = function (kind) {
-    var c = data.colours[kind] || '#333333';
-    return {color: c, weight: 6, opacity: 1, fillColor: c, fillOpacity: 0.9};
+  var S = data.styles;
+  var style = function (part, kind) {  // style.tour_style, in the browser
+    var out = Object.assign({}, S[part]);
+    if (part.indexOf('step') === 0) {
+      out.color = out.fillColor = data.colours[kind] || '#333333';
+    }
+    return out;
   };
-  var collection = function (s) {
-    return {type: 'FeatureCollection', features: s.features};
+  var collection = function (features) {
+    return {type: 'FeatureCollection', features: features};
   };
+  var dot = function (f, ll) { return L.circleMarker(ll); };
   var layers = steps.map(function (s) {
-    return L.geoJSON(collection(s), {interactive: false,
-      pointToLayer: function (f, ll) { return L.circleMarker(ll); }});
+    return {shapes: L.geoJSON(collection(s.features), {interactive: false,
+                                                       pointToLayer: dot}),
+            tips: L.geoJSON(collection(s.tips), {interactive: false})};
   });
   var halo = L.layerGroup().addTo(map);
   if (map.keyboard) { map.keyboard.disable(); }
   var legend = document.getElementById('map-legend');
   if (legend && window.innerHeight < 900) { legend.open = false; }
-  var restyle = function (layer, style, radius) {
-    layer.eachLayer(function (l) {
-      l.setStyle(style);
-      if (l.setRadius) { l.setRadius(radius); }
-    });
-  };
   var text = function (id, value) {
     $(id).textContent = value || '';
     $(id).style.display = value ? '' : 'none';
@@ -127,18 +125,19 @@ document.addEventListener('DOMContentLoaded', function () {
     i = Math.max(0, Math.min(steps.length - 1, i));
     var s = steps[i];
     layers.forEach(function (layer, j) {
-      if (j > i) { map.removeLayer(layer); return; }
-      layer.addTo(map);
-      restyle(layer, j === i ? live(steps[j].kind) : FADED, j === i ? 11 : 6);
+      if (j > i) { map.removeLayer(layer.shapes); map.removeLayer(layer.tips); return; }
+      var part = j === i ? 'step' : 'earlier';
+      layer.shapes.addTo(map).setStyle(style(part, steps[j].kind));
+      layer.tips.addTo(map).setStyle(style(part + '_tip', steps[j].kind));
     });
-    layers[i].bringToFront();
+    layers[i].shapes.bringToFront();
+    layers[i].tips.bringToFront();
     halo.clearLayers();
-    halo.addLayer(L.geoJSON(collection(s), {interactive: false,
-      style: {color: '#000000', weight: 14, opacity: 0.25, fill: false},
-      pointToLayer: function (f, ll) {
-        return L.circleMarker(ll, {radius: 19, color: '#000000', weight: 6,
-                                   opacity: 0.35, fill: false});
-      }}));
+    halo.addLayer(L.geoJSON(collection(s.features), {interactive: false,
+      style: function (f) {
+        return style(f.geometry.type === 'Point' ? 'halo_point' : 'halo');
+      },
+      pointToLayer: dot}));
     halo.eachLayer(function (l) { l.bringToBack(); });
     var view = [s.view[0], s.view[1]];
     var zoom = (__ADAPT__)(map, s.view[2]);
@@ -285,14 +284,11 @@ def payload(
         From :func:`mapapp.tour.slides`.
     drawable : EventFeatures
         The events' GeoJSON features (:func:`mapapp.eventlayers.event_features`);
-        arrowheads get their event's kind, for the colour.
+        a step's arrowheads are kept apart (``tips``): they are styled apart.
     """
     steps = []
+    drawable.ensure([s.event for s in slides])
     for s in slides:
-        arrows = [
-            {**f, "properties": {**f["properties"], "kind": s.kind}}
-            for f in drawable.arrows.get(s.event, [])
-        ]
         steps.append(
             {
                 "event": s.event,
@@ -306,7 +302,8 @@ def payload(
                 "grade_meaning": s.grade_meaning,
                 "view": list(s.view),
                 "on_map": s.on_map,
-                "features": [*drawable.features.get(s.event, []), *arrows],
+                "features": drawable.features.get(s.event, []),
+                "tips": drawable.arrows.get(s.event, []),
             }
         )
     return {
@@ -314,6 +311,7 @@ def payload(
         "title": tour.title,
         "description": tour.description,
         "colours": KIND_COLOURS,
+        "styles": TOUR_STYLES,
         "steps": steps,
     }
 

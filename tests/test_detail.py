@@ -1,7 +1,7 @@
 import pytest
 
 from mapapp import load
-from mapapp.detail import event_detail, highlight, source_detail
+from mapapp.detail import event_detail, highlight, place_at, source_detail
 
 
 @pytest.fixture(scope="module")
@@ -82,3 +82,30 @@ def test_a_citation_in_words_is_named_uncatalogued_not_a_popular_account():
     made = citations.uncatalogued("An interview in Almaty, 1991")
     assert grade_meaning(made) == UNCATALOGUED
     assert "popular" not in grade_meaning(made)
+
+
+def test_a_far_mark_names_the_place_it_stands_at_not_a_region():
+    from mapapp.model import Event
+    from tests.world import world
+
+    data = world().data
+    region = next(p for p in data.places.values() if p.kind == "prefecture")
+    event = Event.model_validate(
+        {
+            "id": "visits-stopped",
+            "title": "Visits stopped",
+            "summary": "s",
+            "kind": "border-control",
+            "when": "1962-05",
+            "places": [
+                {"place": region.id, "role": "site"},
+                {"place": "moscow", "role": "site"},
+            ],
+            "sources": [{"source": "memo"}],
+        }
+    )
+    assert place_at(data, event, 37.6, 55.75) == "Moscow"
+    only_region = event.model_copy(update={"places": event.places[:1]})
+    assert place_at(data, only_region, 37.6, 55.75) == region.label
+    nowhere = event.model_copy(update={"places": []})
+    assert place_at(data, nowhere, 37.6, 55.75) == "Visits stopped"

@@ -6,12 +6,13 @@ import json
 import re
 from pathlib import Path
 
+import folium
 import geopandas as gpd
 import pytest
 from click.testing import CliRunner
 from shapely.geometry import LineString, Point
 
-from mapapp import eventlayers, load, mapview, tour, tourhtml
+from mapapp import eventlayers, load, mapview, style, tour, tourhtml
 from mapapp.cli import cli
 from mapapp.tour import OVERVIEW, Slide, Tour, fit_view
 
@@ -202,12 +203,42 @@ def _drawable() -> eventlayers.EventFeatures:
     return eventlayers.EventFeatures({"x": [feature]}, {"x": [arrow]})
 
 
-def test_payload_gives_arrowheads_their_kind():
+def test_payload_keeps_arrowheads_apart_and_carries_the_one_set_of_styles():
     t = Tour(id="t", title="T", description="D", steps=[{"event": "x"}])
     data = tourhtml.payload(t, [_slide()], _drawable())
-    features = data["steps"][0]["features"]
-    assert [f["properties"].get("kind") for f in features] == ["crossing", "crossing"]
-    assert data["steps"][0]["view"] == [44.0, 81.0, 7]
+    step = data["steps"][0]
+    assert [f["id"] for f in step["features"]] == ["x"]
+    assert [f["id"] for f in step["tips"]] == ["x>0"]
+    assert step["kind"] == "crossing" and step["view"] == [44.0, 81.0, 7]
+    # the player styles steps with the styles the app's present page draws with
+    assert data["styles"] == style.TOUR_STYLES
+    assert json.loads(json.dumps(data["styles"])) == style.TOUR_STYLES
+
+
+def test_the_present_page_layers_use_the_tour_styles():
+    """The app's present page draws a step with the styles the player is given."""
+    drawable = _drawable()
+    for f in drawable.features["x"]:
+        f["properties"].update(date_text="1962", title_html="X")
+    earlier = json.loads(json.dumps(drawable.features["x"][0]))
+    earlier["id"] = earlier["properties"]["id"] = "w"
+    drawable.features["w"] = [earlier]
+    drawable.arrows["w"] = [{**drawable.arrows["x"][0], "id": "w>0"}]
+    faded, current = eventlayers.tour_groups(drawable, ["w", "x"], "x", "crossing")
+    m = folium.Map()
+    faded.add_to(m)
+    current.add_to(m)
+    html = m.get_root().render()
+    for part, kind in [
+        ("step", "crossing"),
+        ("step_tip", "crossing"),
+        ("earlier", None),
+        ("earlier_tip", None),
+        ("halo_point", None),
+    ]:
+        # folium writes each style function's result as sorted JSON
+        written = json.dumps(style.tour_style(part, kind), sort_keys=True)
+        assert f"return {written};" in html, part
 
 
 def test_tour_html_is_self_contained_and_escapes_data_text():
