@@ -37,7 +37,8 @@ LABEL_JS = """
 })();
 """
 # Keyboard: each event marker is a labelled button (Tab to it, Enter or Space
-# selects it, as a click does); every other shape is left out of the tab order.
+# selects it, as a click does); every other shape, and a shape that answers no click
+# (the offline tour's), is left out of the tab order.
 # A popup opened by a click stays open when the app redraws the event layers.
 # A click that focuses the map does not scroll the page.
 KEYS_JS = """
@@ -52,7 +53,8 @@ KEYS_JS = """
     if (!el || el.dataset.keyed) { return; }
     el.dataset.keyed = '1';
     var p = layer.feature && layer.feature.properties;
-    if (p && typeof p.id === 'string' && p.kind && p.title_html) {
+    var interactive = layer.options && layer.options.interactive !== false;
+    if (interactive && p && typeof p.id === 'string' && p.kind && p.title_html) {
       el.setAttribute('tabindex', '0');
       el.setAttribute('role', 'button');
       el.setAttribute('aria-label', text(p.date_text) + ': ' + text(p.title_html));

@@ -93,6 +93,9 @@ PANEL = """
 PLAYER_JS = """
 document.addEventListener('DOMContentLoaded', function () {
   var map = window[__MAP__];
+  // the map's own scripts (mapscripts: labels that give way) look for window.map,
+  // as streamlit-folium names it in the app
+  window.map = window.map || map;
   var data = JSON.parse(document.getElementById('tour-data').textContent);
   var steps = data.steps, current = -1;
   var $ = function (id) { return document.getElementById(id); };
@@ -107,7 +110,7 @@ document.addEventListener('DOMContentLoaded', function () {
   var collection = function (features) {
     return {type: 'FeatureCollection', features: features};
   };
-  var dot = function (f, ll) { return L.circleMarker(ll); };
+  var dot = function (f, ll) { return L.circleMarker(ll, {interactive: false}); };
   var layers = steps.map(function (s) {
     return {shapes: L.geoJSON(collection(s.features), {interactive: false,
                                                        pointToLayer: dot}),

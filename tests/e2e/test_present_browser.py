@@ -127,6 +127,21 @@ def test_arrow_keys_move_through_the_steps_and_the_map(app, page, page_log, tour
     page_log.assert_clean()
 
 
+# How many pairs of visible place labels overlap, and how many are visible.
+LABELS_OVERLAP = """() => {
+  const r = [...document.querySelectorAll('.leaflet-tooltip.place-label')]
+    .filter((e) => getComputedStyle(e).visibility !== 'hidden')
+    .map((e) => e.getBoundingClientRect());
+  let n = 0;
+  for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++)
+    if (r[i].left < r[j].right && r[i].right > r[j].left &&
+        r[i].top < r[j].bottom && r[i].bottom > r[j].top) n++;
+  return n;
+}"""
+LABELS_SHOWN = """() => [...document.querySelectorAll('.leaflet-tooltip.place-label')]
+  .filter((e) => getComputedStyle(e).visibility !== 'hidden').length"""
+
+
 def test_exported_file_presents_the_tour_offline(page, page_log, tmp_path, tour_steps):
     out = tmp_path / "yita-1962.html"
     result = CliRunner().invoke(
@@ -153,6 +168,13 @@ def test_exported_file_presents_the_tour_offline(page, page_log, tmp_path, tour_
         lambda: page.locator(".leaflet-container svg path").count() > 10,
         "the base map's SVG paths",
     )
+    # place labels give way to more important ones, as on the app's map
+    wait_until(
+        lambda: page.evaluate(LABELS_OVERLAP) == 0 and page.evaluate(LABELS_SHOWN),
+        "the place labels laid out without overlaps",
+    )
+    # the tour's shapes answer no click: none is a tab stop
+    assert page.locator(".leaflet-interactive[tabindex='0']").count() == 0
     start = page.evaluate("() => window.yitaTour.map.getCenter().lng")
     for key, step in (("ArrowRight", 2), ("PageDown", 3), ("PageUp", 2)):
         page.keyboard.press(key)
