@@ -19,7 +19,7 @@ st.set_page_config(
 )
 templating.enable()  # compiled templates and compact JSON for every map drawn
 st.html(nav.PAGE_CSS)  # the app's contrast fixes, on every page
-st.html(nav.DRAWER_JS, unsafe_allow_javascript=True)  # a phone's sidebar: a drawer
+st.html(nav.PAGE_JS, unsafe_allow_javascript=True)  # the phone's drawer; map moves
 nav.keep_widget_state()
 nav.begin_run()
 navigation = st.navigation(

@@ -21,16 +21,23 @@ kbd { color: #595857 !important; opacity: 1 !important; }
   display: none; }
 </style>"""
 
-# On a phone the sidebar is a drawer over the page. Streamlit keeps it as the user
-# last left it (in localStorage), so a phone that once opened it showed every later
-# page under it, and kept it open over the page the user had just chosen. Here a
-# phone starts every load with the drawer closed, and closes it once a page is
-# chosen in it. Wide screens are left alone. (Streamlit's "md" breakpoint, 768 px,
-# is where it makes the sidebar a drawer.)
-DRAWER_JS = """<script>
+# Script for every page, run once per load (the browser keeps it across runs):
+#
+# - On a phone the sidebar is a drawer over the page. Streamlit keeps it as the user
+#   last left it (in localStorage), so a phone that once opened it showed every
+#   later page under it, and kept it open over the page the user had just chosen.
+#   Here a phone starts every load with the drawer closed, and closes it once a page
+#   is chosen in it. Wide screens are left alone. (Streamlit's "md" breakpoint,
+#   768 px, is where it makes the sidebar a drawer.)
+# - A move of the map is not a step of the history. Streamlit pushes every new
+#   address, so each pan was one more press of Back (and cut off Forward). An
+#   address that differs from the current one only in the view (``lat``, ``lon``,
+#   ``z``: see mapapp.urlstate) replaces it instead, as map sites do; a new
+#   selection, filter or page is still a step.
+PAGE_JS = """<script>
 (function () {
-  if (window.__mapappDrawer) { return; }
-  window.__mapappDrawer = true;
+  if (window.__mapappPage) { return; }
+  window.__mapappPage = true;
   var phone = window.matchMedia('(max-width: 767.98px)');
   function close() {
     var bar = document.querySelector('[data-testid="stSidebar"]');
@@ -46,6 +53,25 @@ DRAWER_JS = """<script>
       setTimeout(close, 0);
     }
   }, true);
+
+  var VIEW = ['lat', 'lon', 'z'];
+  function rest(search) {
+    var params = new URLSearchParams(search);
+    VIEW.forEach(function (k) { params.delete(k); });
+    params.sort();
+    return params.toString();
+  }
+  var push = window.history.pushState;
+  window.history.pushState = function (state, title, url) {
+    try {
+      var next = new URL(url, window.location.href);
+      if (next.pathname === window.location.pathname &&
+          rest(next.search) === rest(window.location.search)) {
+        return window.history.replaceState(state, title, url);
+      }
+    } catch (e) { /* not a URL: leave it to the browser */ }
+    return push.apply(window.history, arguments);
+  };
 })();
 </script>"""
 

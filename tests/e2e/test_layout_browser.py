@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 import pytest
 from test_app_browser import (
     CLICKABLE_JS,
@@ -10,6 +12,7 @@ from test_app_browser import (
     PHONE,
     STORY,
     click_point,
+    current_url,
     detail_title,
     map_frame,
     open_map,
@@ -59,8 +62,7 @@ def test_on_a_phone_the_sidebar_is_closed_and_a_tap_brings_the_detail(
 
 
 def path(page) -> str:
-    """Return the page's path (``page.url`` is not updated while a test polls)."""
-    return page.evaluate("location.pathname")
+    return urlparse(current_url(page)).path
 
 
 def test_a_phone_sidebar_closes_once_a_page_is_chosen_and_starts_closed(
