@@ -14,12 +14,13 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from mapapp import export, geocode, importer, io, load, meta
+from mapapp import geocode, io, load
 from mapapp.dataset import Dataset
 from mapapp.dates import parse_edtf
 from mapapp.errors import EDTFError
 from mapapp.gazetteer import Gazetteer
 from mapapp.model import EVENT_KINDS, Event
+from tests.importing import export_import
 
 SETTINGS = settings(max_examples=50, deadline=None)
 ROUND_TRIPS = settings(max_examples=30, deadline=None)  # each geocodes and exports
@@ -253,13 +254,7 @@ EVENTS = st.integers(1, 4).flatmap(lambda n: st.tuples(*(event(i) for i in range
 
 
 def _round_trip(data: Dataset, frontier: geocode.Frontier, fmt: str) -> list[Event]:
-    located = geocode.geocode(data, frontier)
-    table = export.event_table(data, located)
-    if fmt == "csv":
-        text, label = export.csv_text(table), "x.csv"
-    else:
-        text, label = export.geojson_text(table, meta.metadata({})), "x.geojson"
-    result = importer.import_events(text.encode(), label, data, frontier.territory)
+    result = export_import(data, frontier, fmt)
     assert result.problems == []
     assert result.sources == [] and result.places == []
     return [e for e, *_ in result.events]
