@@ -31,6 +31,9 @@ def span(loaded: Loaded) -> tuple[date, date]:
     return lo, hi
 
 
+FILTERS = ("f_window", "f_kinds", "f_grades", "f_text")  # set by show_link
+
+
 def init_state(loaded: Loaded) -> None:
     """Fill the widgets' state from the link, once per session.
 
@@ -40,7 +43,11 @@ def init_state(loaded: Loaded) -> None:
     Forward bring an address the page wrote earlier with no widget asking for the
     run: the view it names is shown again.
     """
-    if not st.session_state.get("_init"):
+    # A page change that overtakes the first run (a click in the menu as the map
+    # loads) can leave the session marked but its filters never kept: start again.
+    if not st.session_state.get("_init") or any(
+        key not in st.session_state for key in FILTERS
+    ):
         st.session_state.update(_init=True, _last_click=None)
         show_link(loaded, st.query_params.to_dict())
         return

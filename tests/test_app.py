@@ -262,3 +262,18 @@ def test_maps_are_sent_the_same_without_streamlit_folium_rendering_the_figure(
     assert skipped == rendered
     assert "mass-crossing" in skipped["feature_group"]
     assert ".x{color:red}" in skipped["header"]
+
+
+def test_a_session_whose_filters_were_lost_starts_again_from_its_link():
+    """A menu click that overtakes the first run can leave the session marked as
+    started but without its filters; the map page filled them from the link again
+    instead of failing on the missing date window."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["kind"] = "unrest"
+    at.session_state["_init"] = True  # as the overtaken first run left it
+    at.session_state["_data_token"] = "an upload since removed"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.session_state["f_window"]
+    assert at.query_params["kind"] == "unrest"
+    assert "1962-05-29-yining-riot" in drawn_ids(at)
