@@ -110,11 +110,20 @@ def parse(
         state = replace(state, grades=_choices("grade", params["grade"], GRADES, notes))
     if "q" in params:
         state = replace(state, text=params["q"][:200])
-    if {"lat", "lon", "z"} & set(params):
-        lat = _number("lat", params.get("lat", ""), -90, 90, notes)
-        lon = _number("lon", params.get("lon", ""), -180, 180, notes)
-        zoom = _number("z", params.get("z", ""), 1, 18, notes)
-        if None not in (lat, lon, zoom):
+    view = [k for k in ("lat", "lon", "z") if k in params]
+    if view:
+        lat = _number("lat", params["lat"], -90, 90, notes) if "lat" in params else None
+        lon = (
+            _number("lon", params["lon"], -180, 180, notes) if "lon" in params else None
+        )
+        zoom = _number("z", params["z"], 1, 18, notes) if "z" in params else None
+        if len(view) < 3:
+            missing = " and ".join(k for k in ("lat", "lon", "z") if k not in view)
+            notes.append(
+                f"link parameters {', '.join(view)}: a view needs lat, lon and z "
+                f"together (got no {missing}); the map opens on its overview"
+            )
+        elif None not in (lat, lon, zoom):
             state = replace(state, lat=lat, lon=lon, zoom=int(zoom))
     return state, notes
 

@@ -118,6 +118,11 @@ def test_bad_link_parameters_are_explained_not_fatal():
     warnings = " ".join(w.value for w in at.warning).replace("\\", "")  # md escapes
     assert "does not exist: 'no-such-event'" in warnings
     assert "is not a date" in warnings
+    at.run()  # the map's first report reruns the page: the notes are still there
+    again = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "does not exist: 'no-such-event'" in again
+    at.button(key="dismiss_notes").click().run()
+    assert not at.warning
 
 
 def write_copy(tmp_path: Path) -> Path:

@@ -70,3 +70,18 @@ def test_reversed_window_is_dropped():
 def test_html_in_search_is_kept_as_text():
     state, _ = parse({"q": "<img src=x onerror=alert(1)>"}, IDS)
     assert state.text == "<img src=x onerror=alert(1)>"
+
+
+def test_a_partial_view_names_what_it_lacks_not_values_never_given():
+    state, notes = parse({"z": "abc"}, IDS)
+    assert (state.lat, state.lon, state.zoom) == (None, None, None)
+    assert notes == [
+        "link parameter z='abc' is not a number from 1 to 18",
+        "link parameters z: a view needs lat, lon and z together (got no lat and "
+        "lon); the map opens on its overview",
+    ]
+    _, notes = parse({"lat": "44", "lon": "80"}, IDS)
+    assert notes == [
+        "link parameters lat, lon: a view needs lat, lon and z together (got no z); "
+        "the map opens on its overview"
+    ]
