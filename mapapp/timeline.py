@@ -20,6 +20,11 @@ from mapapp.dataset import Dataset
 from mapapp.model import EVENT_KINDS
 from mapapp.style import CLAIMANT_COLOURS, KIND_COLOURS, KIND_LABELS
 
+# A mark is chosen by a click, or by a tap on a touch screen: the chart's own touch
+# handling leaves a tap no click. Only a touch that ends where it could still be
+# cancelled is a tap (a swipe to scroll the page is not: the browser took it over).
+TAP = "click, touchend[event.cancelable]"
+
 WINDOW = "window"  # the name of the interval selection (brush) on the timeline
 PICK = "pick"  # the name of the point selection (click an event)
 
@@ -75,7 +80,7 @@ def timeline_chart(frame: pd.DataFrame, start: date, end: date) -> alt.LayerChar
         legend=None,
     )
     brush = alt.selection_interval(name=WINDOW, encodings=["x"])
-    pick = alt.selection_point(name=PICK, fields=["id"], on="click")
+    pick = alt.selection_point(name=PICK, fields=["id"], on=TAP)
     tooltip = [
         alt.Tooltip("date:N", title="Date"),
         alt.Tooltip("title:N", title="Event"),
@@ -348,7 +353,7 @@ def claims_chart(frame: pd.DataFrame) -> alt.LayerChart:
         alt.Tooltip("scope:N", title="Scope"),
         alt.Tooltip("grade:N", title="Source grade"),
     ]
-    pick = alt.selection_point(name=CLAIM, fields=["event"], on="click")
+    pick = alt.selection_point(name=CLAIM, fields=["event"], on=TAP)
     lines = base.transform_filter(alt.datum.measure == CROSSED).mark_line()
     ranges = base.transform_filter("datum.low < datum.value").mark_rule(strokeWidth=2)
     points = base.mark_point(

@@ -197,3 +197,55 @@ def test_the_chart_of_figures_fits_a_phone(app, page, page_log, artifacts):
     assert 500 <= box["height"] <= 1000, box  # the plot, with its legends below
     canvas.screenshot(path=artifacts / "claims-390.png")  # look at it
     page_log.assert_clean()
+
+
+def test_a_tap_on_a_figure_selects_its_event_and_a_swipe_does_not(
+    app, browser, bundled
+):
+    """On a touch screen a tap chooses a mark; a swipe over the chart scrolls."""
+    frame = timeline.claims_frame(bundled.data)
+    (event,) = frame.loc[frame["claimant"] == CLAIMANT, "event"]
+    spec = timeline.claims_chart(frame).to_dict()
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    hex_ = colour["range"][colour["domain"].index(CLAIMANT)]
+    rgb = [int(hex_[i : i + 2], 16) for i in (1, 3, 5)]
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        open_map(page, f"{app.url}/")
+        canvas = claims_canvas(page)
+
+        def mark():
+            return canvas.evaluate(
+                "(c, rgb) => (" + SOLID_BLOCK_JS + ")([c, rgb])", rgb
+            )
+
+        point = wait_until(mark, f"the mark of {CLAIMANT} on the chart")
+        # a swipe up from below the mark, across it: the page scrolls, nothing chosen
+        cdp = context.new_cdp_session(page)
+        x, y = point["x"], point["y"] + 150
+        cdp.send(
+            "Input.dispatchTouchEvent",
+            {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]},
+        )
+        for k in range(1, 11):
+            cdp.send(
+                "Input.dispatchTouchEvent",
+                {"type": "touchMove", "touchPoints": [{"x": x, "y": y - 15 * k}]},
+            )
+            page.wait_for_timeout(16)
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        settle(page)
+        assert "event" not in query(page)
+        canvas.scroll_into_view_if_needed()
+        settle(page)
+        point = wait_until(mark, f"the mark of {CLAIMANT} again")
+        page.touchscreen.tap(point["x"], point["y"])
+        wait_until(lambda: query(page).get("event") == event, f"event={event}")
+        settle(page)
+        assert detail_title(page) == bundled.title(event)
+        assert errors == []
+    finally:
+        context.close()
