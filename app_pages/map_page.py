@@ -133,6 +133,13 @@ def _reported_view() -> tuple[tuple | None, int]:
 
 def _detail(loaded: Loaded, ids: list[str]) -> None:
     selected = st.session_state.selected
+    if not selected and not ids:
+        st.warning(
+            "No event matches these filters: widen the dates (the “All” button "
+            "under the date slider), choose other kinds or grades, or clear the "
+            "search."
+        )
+        return
     if not selected:
         st.info(
             "Select an event on the map, on the timeline or in the list below to read "

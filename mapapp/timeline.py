@@ -92,7 +92,7 @@ def timeline_chart(frame: pd.DataFrame, start: date, end: date) -> alt.LayerChar
             "start:T",
             title=None,
             scale=alt.Scale(domain=domain, clamp=True),
-            axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=8),
+            axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=ticks(start, end)),
         ),
         y=alt.Y("kind:N", sort=kinds, title=None, scale=alt.Scale(domain=kinds)),
         color=colour,
@@ -139,6 +139,20 @@ _COLUMNS = (
 )
 
 
+def ticks(start: date, end: date) -> int:
+    """Return how many ticks a date axis gets: at most 8, and never two in a day.
+
+    The axis writes days (``%d %b %Y``): a window of three days with eight ticks
+    wrote each date two or three times.
+
+    >>> ticks(date(1962, 5, 28), date(1962, 5, 31))
+    4
+    >>> ticks(date(1962, 1, 1), date(1962, 12, 31))
+    8
+    """
+    return max(2, min(8, (end - start).days + 1))
+
+
 @functools.cache
 def _skeleton() -> dict[str, Any]:
     """Return the timeline's spec with no data (built by Altair once)."""
@@ -164,6 +178,8 @@ def timeline_spec(frame: pd.DataFrame, start: date, end: date) -> dict[str, Any]
     domain = [pd.Timestamp(start).isoformat(), pd.Timestamp(end).isoformat()]
     for layer in spec["layer"]:
         layer["encoding"]["x"]["scale"]["domain"] = domain
+        if "axis" in layer["encoding"]["x"]:
+            layer["encoding"]["x"]["axis"]["tickCount"] = ticks(start, end)
     return spec
 
 
@@ -193,7 +209,9 @@ def counts_chart(frame: pd.DataFrame, start: date, end: date) -> alt.Chart:
                 "week:T",
                 title=None,
                 scale=alt.Scale(domain=domain, clamp=True),
-                axis=alt.Axis(format="%d %b %Y", labelAngle=0, tickCount=8),
+                axis=alt.Axis(
+                    format="%d %b %Y", labelAngle=0, tickCount=ticks(start, end)
+                ),
             ),
             x2="until:T",
             y=alt.Y("sum(events):Q", title="Events per week", stack=True),

@@ -282,3 +282,9 @@ def test_a_session_whose_filters_were_lost_starts_again_from_its_link():
     assert at.session_state["f_window"]
     assert at.query_params["kind"] == "unrest"
     assert "1962-05-29-yining-riot" in drawn_ids(at)
+
+
+def test_a_search_that_matches_nothing_says_so():
+    at = run({"q": "zzzqqq"})
+    warnings = " ".join(w.value for w in at.warning)
+    assert "No event matches these filters" in warnings

@@ -285,3 +285,18 @@ def test_counts_chart_counts_events_per_week_and_kind():
         ("1962-05-28", "Unrest", 1),
     ]
     assert [p["name"] for p in spec["params"]] == [timeline.WINDOW]
+
+
+def test_a_narrow_window_gets_no_more_ticks_than_days():
+    import pandas as pd
+
+    from mapapp.timeline import _COLUMNS, timeline_spec
+
+    empty = pd.DataFrame({c: pd.Series(dtype=object) for c in _COLUMNS})
+    spec = timeline_spec(empty, date(1962, 5, 28), date(1962, 5, 31))
+    counts = {
+        layer["encoding"]["x"]["axis"]["tickCount"]
+        for layer in spec["layer"]
+        if "axis" in layer["encoding"]["x"]
+    }
+    assert counts == {4}
