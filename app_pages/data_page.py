@@ -18,6 +18,7 @@ from app_pages.loaded import (
     data_token,
     drop_upload,
     keep_upload,
+    kept_uploads,
     load,
     upload_store,
     with_user_data,
@@ -213,8 +214,14 @@ def render() -> None:
         st.code("\n".join(refused), language=None, wrap_lines=True)
     user = st.session_state.get("user_report")
     if user is not None:
+        if refused:
+            st.caption(
+                f"The page still shows your earlier file, {md_escape(user.label)}; "
+                "its report follows."
+            )
         _report(user)
-    if current().user is not None:
+    kept = kept_uploads()
+    if current().user is not None or kept:
         if data_token():
             hours = upload_store().ttl / 3600
             st.caption(
@@ -223,8 +230,13 @@ def render() -> None:
                 "Nobody can reach it without the link."
             )
         st.button(
-            "Remove your file: delete it from the server now and show the bundled "
-            "events only",
+            (
+                f"Remove your {kept} files: delete them from the server now and show "
+                "the bundled events only"
+                if kept > 1
+                else "Remove your file: delete it from the server now and show the "
+                "bundled events only"
+            ),
             on_click=nav.guarded(_forget),
             icon=":material/delete:",
         )

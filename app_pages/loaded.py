@@ -124,14 +124,24 @@ def keep_upload(user: UserData, raw: bytes) -> None:
         st.warning(f"Your file is shown for this session only: {exc}.")
         return
     st.session_state.data_token = kept.token
+    st.session_state.setdefault("_kept_tokens", []).append(kept.token)
     st.query_params["data"] = kept.token
 
 
+def kept_uploads() -> int:
+    """Return how many files this session has kept on the server (and not removed)."""
+    return len(st.session_state.get("_kept_tokens", []))
+
+
 def drop_upload() -> None:
-    """Delete the session's upload from the server now, and forget it here."""
+    """Delete the session's uploads from the server now, and forget them here.
+
+    Every file the session kept goes, not only the one shown: a file loaded after
+    another replaces it on the page, but the earlier one's link still worked.
+    """
     token = st.session_state.pop("data_token", None)
-    if token:
-        upload_store().delete(token)
+    for kept in {token, *st.session_state.pop("_kept_tokens", [])} - {None}:
+        upload_store().delete(kept)
     for key in ("user_data", "user_report", "user_refused"):
         st.session_state.pop(key, None)
     st.query_params.pop("data", None)

@@ -171,3 +171,33 @@ def test_a_file_over_the_size_limit_is_refused_and_the_map_keeps_its_data(
     assert at.error[0].value == "The file was not loaded:"
     assert at.code[0].value.startswith("big.csv: file is 1.2 MB; the limit is 1 MB")
     assert at.session_state["user_data"] is shown  # what was shown stays
+
+
+def test_remove_deletes_every_file_the_session_kept():
+    """A second file replaces the first on the page; Remove deletes both."""
+    from app_pages.loaded import upload_store
+    from mapapp.uploads import UploadError
+
+    good = (IMPORTS / "researcher.csv").read_bytes()
+    at = _upload(_start(), "researcher.csv", good)
+    first = at.session_state["data_token"]
+    at = _upload(at, "again.csv", good.replace(b"my-1962", b"my-again-1962"))
+    second = at.session_state["data_token"]
+    assert first != second
+    header = good.decode().splitlines()[0]
+    at = _upload(at, "none-mapped.csv", f"{header}\nbad,,riot,,,,,,,,\n".encode())
+    assert "No row could be mapped" in at.error[0].value
+    (remove,) = [b for b in at.button if b.label.startswith("Remove your 2 files")]
+    remove.click().run()
+    for token in (first, second):
+        with pytest.raises(UploadError):
+            upload_store().get(token)
+    assert not [b for b in at.button if b.label.startswith("Remove your")]
+
+
+def test_a_refused_file_says_the_earlier_one_is_still_shown():
+    at = _upload(_start(), "researcher.csv", (IMPORTS / "researcher.csv").read_bytes())
+    at = _upload(at, "latin.csv", "id,title\nx,Café\n".encode("latin-1"))
+    assert at.error[0].value == "The file was not loaded:"
+    notes = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "still shows your earlier file, researcher.csv" in notes
