@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import map_state, nav
 from app_pages.loaded import Loaded, current
 from mapapp import (
+    claimschart,
     density,
     timeline,
 )
@@ -79,9 +80,9 @@ def _accessible(spec: dict, text: str) -> dict:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _claims_spec(token: str, selected: str | None) -> dict:
     """Return the spec of the competing figures (per dataset shown and selection)."""
-    frame = timeline.claims_frame(current().data, selected)
+    frame = claimschart.claims_frame(current().data, selected)
     return _accessible(
-        timeline.claims_chart(frame).to_dict(validate=False), CLAIMS_TEXT
+        claimschart.claims_chart(frame).to_dict(validate=False), CLAIMS_TEXT
     )
 
 
@@ -94,7 +95,7 @@ CLAIMS_TEXT = (
 def _on_claims(key: str = "claims") -> None:
     """Select the event of a figure clicked on the chart of competing figures."""
     selection = (st.session_state.get(key) or {}).get("selection", {})
-    picked = selection.get(timeline.CLAIM) or []
+    picked = selection.get(claimschart.CLAIM) or []
     if picked and picked[0].get("event"):
         map_state.select_event(picked[0]["event"], current())
 
@@ -155,7 +156,7 @@ def _claims(loaded: Loaded) -> None:
         width="stretch",
         key="claims",
         on_select=nav.guarded(_on_claims),
-        selection_mode=[timeline.CLAIM],
+        selection_mode=[claimschart.CLAIM],
     )
     st.caption(
         "Each mark is one claimant's figure, at the date it runs to; a line joins "

@@ -114,6 +114,9 @@ def _on_map() -> None:
     loaded = current()
     if clicked in loaded.events.index and clicked != st.session_state.selected:
         map_state.select_event(clicked, loaded, fly=False)
+        geometry = drawing.get("geometry") or {}
+        if geometry.get("type") == "Point":  # where the click was (see _same_point)
+            st.session_state._click_at = tuple(geometry["coordinates"][:2])
 
 
 def _reported_view() -> tuple[tuple | None, int]:
@@ -218,12 +221,24 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
 
 
 def _same_point(loaded: Loaded, selected: str, ids: list[str]) -> None:
-    """List the other events drawn on the selected event's point, to choose one."""
-    others = eventlayers.colocated(loaded.drawable.points, selected, ids)
+    """List the other events drawn on the selected event's point, to choose one.
+
+    The point is the one clicked, when the selected event was clicked on the map
+    (an event drawn at several places is listed with the events at the place
+    clicked, and with those whose markers overlap it at this zoom); otherwise the
+    event's first point.
+    """
+    at = st.session_state.get("_click_at")
+    zoom = st.session_state.view[2]
+    here = eventlayers.drawn_at(loaded.drawable, *at, ids, zoom) if at else []
+    if selected in here:
+        others = [i for i in here if i != selected]
+    else:
+        others = eventlayers.colocated(loaded.drawable.points, selected, ids)
     if not others:
         return
     with st.expander(
-        f"{count(len(others), 'other event')} on the same point of the map",
+        f"{count(len(others), 'other event')} at the same place on the map",
         expanded=True,
     ):
         for eid in others:

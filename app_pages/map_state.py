@@ -11,6 +11,7 @@ import streamlit as st
 from app_pages import nav
 from app_pages.loaded import Loaded, current
 from mapapp import (
+    eventlayers,
     mapview,
     timeline,
     urlstate,
@@ -159,7 +160,15 @@ def send_map(view: tuple[float, float, int]) -> None:
 
 
 def select_event(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
-    """Select an event and, when it is on the frontier map, centre the map on it."""
+    """Select an event and, when it is on the frontier map, centre the map on it.
+
+    The place of a click on the map is kept only while it holds the selection (a
+    click on the map sets it again after this; see ``map_page._same_point``).
+    """
+    if st.session_state.get("_click_at") and event_id != st.session_state.selected:
+        at = st.session_state._click_at
+        if event_id not in eventlayers.drawn_at(loaded.drawable, *at, [event_id]):
+            st.session_state._click_at = None
     st.session_state.selected = event_id
     if not (fly and event_id and event_id in loaded.events.index):
         return

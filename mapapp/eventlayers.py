@@ -7,6 +7,7 @@ tooltip. Event layers are separate feature groups, for
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,6 +22,11 @@ from mapapp.density import DETAIL_LIMIT
 from mapapp.mapview import esc, geojson_of
 from mapapp.model import EVENT_KINDS, Event
 from mapapp.style import KIND_COLOURS, KIND_LABELS, tour_style
+
+# degrees: a clicked marker's position as the browser reports it (Leaflet rounds
+# to 6 decimals) against the position it was drawn at
+CLICK_TOLERANCE = 1e-5
+OVERLAP_PX = 14  # two event circles (radius 7 px) this close overlap on the screen
 
 
 def arrowheads(lines: np.ndarray, size_deg: float = 0.12) -> np.ndarray:
@@ -359,3 +365,46 @@ def colocated(points: pd.DataFrame, event_id: str, ids: Iterable[str]) -> list[s
     where = points.loc[shown, ["lon", "lat"]].to_numpy(dtype=float)
     same = np.all(np.abs(where - here) < 1e-6, axis=1)
     return [i for i, s in zip(shown, same, strict=True) if s]
+
+
+def drawn_at(
+    drawable: EventFeatures,
+    lon: float,
+    lat: float,
+    ids: Iterable[str],
+    zoom: float | None = None,
+) -> list[str]:
+    """Return the events of ``ids`` that have a point drawn at ``(lon, lat)``.
+
+    An event drawn at several places (a visit from Yining to Tacheng) is clicked at
+    one of them; the events to choose from are those drawn where the click was,
+    not those at the event's first point (:func:`colocated`). At a ``zoom``, a
+    point counts when its marker overlaps the clicked one on the screen (Yining and
+    its Soviet consulate, 2 km apart, are one pile of markers below zoom 10).
+
+    Examples
+    --------
+    >>> point = {"type": "Point", "coordinates": [81.3, 43.9]}
+    >>> other = {"type": "Point", "coordinates": [83.0, 46.7]}
+    >>> f = lambda g: [{"type": "Feature", "geometry": g, "properties": {}}]
+    >>> d = EventFeatures({"a": f(point) + f(other), "b": f(point), "c": f(other)}, {})
+    >>> drawn_at(d, 81.3, 43.9, ["a", "b", "c"])
+    ['a', 'b']
+    """
+    ids = list(ids)
+    drawable.ensure(ids)
+    near = CLICK_TOLERANCE
+    if zoom is not None:  # degrees of longitude per screen pixel, Web Mercator
+        near = max(near, OVERLAP_PX * 360 / (256 * 2**zoom))
+    near_lat = near * math.cos(math.radians(lat))
+    found = []
+    for event_id in ids:
+        for feature in drawable.features.get(event_id, []):
+            geometry = feature.get("geometry") or {}
+            if geometry.get("type") != "Point":
+                continue
+            x, y = geometry["coordinates"][:2]
+            if abs(x - lon) <= near and abs(y - lat) <= near_lat:
+                found.append(event_id)
+                break
+    return found

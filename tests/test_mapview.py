@@ -162,3 +162,25 @@ def test_place_labels_carry_their_rank_and_give_way_by_it():
     assert directions["Ili"] == "area" and directions["Yining"] == "down"
     script = generate_leaflet_string(mapview.base_map(base))
     assert "place-rank-" in script and "getBoundingClientRect" in script
+
+
+def test_events_drawn_where_a_click_was_include_overlapping_markers_at_that_zoom():
+    """Yining and its Soviet consulate, 2 km apart, are one pile below zoom 10."""
+    city, consulate = [81.32151, 43.91515], [81.300011, 43.918228]
+
+    def at(xy):
+        return [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": xy},
+                "properties": {},
+            }
+        ]
+
+    drawable = eventlayers.EventFeatures(
+        {"visit": at(consulate) + at([83.0, 46.7]), "riot": at(city)}, {}
+    )
+    ids = ["visit", "riot"]
+    assert eventlayers.drawn_at(drawable, *consulate, ids) == ["visit"]
+    assert eventlayers.drawn_at(drawable, *consulate, ids, zoom=7) == ["visit", "riot"]
+    assert eventlayers.drawn_at(drawable, *consulate, ids, zoom=13) == ["visit"]

@@ -22,7 +22,7 @@ from test_app_browser import (
     wait_until,
 )
 
-from mapapp import timeline
+from mapapp import claimschart
 
 pytestmark = pytest.mark.e2e
 
@@ -166,9 +166,9 @@ def claims_canvas(page):
 def test_clicking_a_figure_selects_its_event(app, page, page_log, bundled, artifacts):
     page.set_viewport_size(DESKTOP)
     open_map(page, f"{app.url}/")
-    frame = timeline.claims_frame(bundled.data)
+    frame = claimschart.claims_frame(bundled.data)
     (event,) = frame.loc[frame["claimant"] == CLAIMANT, "event"]
-    spec = timeline.claims_chart(frame).to_dict()
+    spec = claimschart.claims_chart(frame).to_dict()
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     hex_ = colour["range"][colour["domain"].index(CLAIMANT)]
     rgb = [int(hex_[i : i + 2], 16) for i in (1, 3, 5)]
@@ -203,9 +203,9 @@ def test_a_tap_on_a_figure_selects_its_event_and_a_swipe_does_not(
     app, browser, bundled
 ):
     """On a touch screen a tap chooses a mark; a swipe over the chart scrolls."""
-    frame = timeline.claims_frame(bundled.data)
+    frame = claimschart.claims_frame(bundled.data)
     (event,) = frame.loc[frame["claimant"] == CLAIMANT, "event"]
-    spec = timeline.claims_chart(frame).to_dict()
+    spec = claimschart.claims_chart(frame).to_dict()
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     hex_ = colour["range"][colour["domain"].index(CLAIMANT)]
     rgb = [int(hex_[i : i + 2], 16) for i in (1, 3, 5)]
