@@ -842,7 +842,10 @@ URLS = [
     pytest.param(
         {"lat": "44.2", "z": "8"},
         ViewState(),
-        ["link parameter lon='' is not a number from -180 to 180"],
+        [
+            "link parameters lat, z: a view needs lat, lon and z together (got no "
+            "lon); the map opens on its overview"
+        ],
         id="lon-missing",
     ),
     pytest.param(
