@@ -163,15 +163,20 @@ def claims_canvas(page):
     return canvas
 
 
-def test_clicking_a_figure_selects_its_event(app, page, page_log, bundled, artifacts):
-    page.set_viewport_size(DESKTOP)
-    open_map(page, f"{app.url}/")
+def claimant_mark(bundled) -> tuple[str, str, list[int]]:
+    """Return the event of :data:`CLAIMANT`'s one figure, and its colour (hex, RGB)."""
     frame = claimschart.claims_frame(bundled.data)
     (event,) = frame.loc[frame["claimant"] == CLAIMANT, "event"]
     spec = claimschart.claims_chart(frame).to_dict()
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     hex_ = colour["range"][colour["domain"].index(CLAIMANT)]
-    rgb = [int(hex_[i : i + 2], 16) for i in (1, 3, 5)]
+    return event, hex_, [int(hex_[i : i + 2], 16) for i in (1, 3, 5)]
+
+
+def test_clicking_a_figure_selects_its_event(app, page, page_log, bundled, artifacts):
+    page.set_viewport_size(DESKTOP)
+    open_map(page, f"{app.url}/")
+    event, hex_, rgb = claimant_mark(bundled)
     canvas = claims_canvas(page)
     page.screenshot(path=artifacts / "claims-1440.png")  # look at it
     point = wait_until(
@@ -203,12 +208,7 @@ def test_a_tap_on_a_figure_selects_its_event_and_a_swipe_does_not(
     app, browser, bundled
 ):
     """On a touch screen a tap chooses a mark; a swipe over the chart scrolls."""
-    frame = claimschart.claims_frame(bundled.data)
-    (event,) = frame.loc[frame["claimant"] == CLAIMANT, "event"]
-    spec = claimschart.claims_chart(frame).to_dict()
-    colour = spec["layer"][0]["encoding"]["color"]["scale"]
-    hex_ = colour["range"][colour["domain"].index(CLAIMANT)]
-    rgb = [int(hex_[i : i + 2], 16) for i in (1, 3, 5)]
+    event, _, rgb = claimant_mark(bundled)
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
