@@ -264,13 +264,13 @@ def tour_groups(
     drawable.ensure([*earlier, event])
     faded = folium.FeatureGroup(name="Earlier steps")
     for layer in _tour_layer(
-        drawable, earlier, tour_style("earlier"), tour_style("earlier_tip")
+        drawable, earlier, tour_style("earlier", kind), tour_style("earlier_tip", kind)
     ):
         layer.add_to(faded)
     current = folium.FeatureGroup(name="This step")
     shapes = drawable.features.get(event, [])
     if shapes:
-        halo, halo_point = tour_style("halo"), tour_style("halo_point")
+        halo, halo_point = tour_style("halo", kind), tour_style("halo_point", kind)
         folium.GeoJson(
             {"type": "FeatureCollection", "features": shapes},
             style_function=lambda f: (

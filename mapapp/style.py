@@ -69,7 +69,7 @@ TOUR_STYLES: dict[str, dict[str, object]] = {
 }
 
 
-def tour_style(part: str, kind: str | None = None) -> dict[str, object]:
+def tour_style(part: str, kind: str) -> dict[str, object]:
     """Return a tour part's style; ``step`` parts in the colour of the event's kind.
 
     >>> tour_style("step_tip", "crossing")["fillColor"]
@@ -77,6 +77,5 @@ def tour_style(part: str, kind: str | None = None) -> dict[str, object]:
     """
     style = dict(TOUR_STYLES[part])
     if part.startswith("step"):
-        colour = KIND_COLOURS[kind] if kind is not None else "#333333"
-        style.update(color=colour, fillColor=colour)
+        style.update(color=KIND_COLOURS[kind], fillColor=KIND_COLOURS[kind])
     return style

@@ -22,7 +22,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from mapapp import assets, eventlayers, handout, mapview
-from mapapp.style import KIND_COLOURS, TOUR_STYLES
+from mapapp.style import TOUR_STYLES, tour_style
 from mapapp.tour import MAP_PX, Slide, Tour
 
 CSS = """
@@ -99,14 +99,8 @@ document.addEventListener('DOMContentLoaded', function () {
   var data = JSON.parse(document.getElementById('tour-data').textContent);
   var steps = data.steps, current = -1;
   var $ = function (id) { return document.getElementById(id); };
-  var S = data.styles;
-  var style = function (part, kind) {  // style.tour_style, in the browser
-    var out = Object.assign({}, S[part]);
-    if (part.indexOf('step') === 0) {
-      out.color = out.fillColor = data.colours[kind] || '#333333';
-    }
-    return out;
-  };
+  // each step carries its styles, made by style.tour_style
+  var style = function (part, j) { return steps[j].styles[part]; };
   var collection = function (features) {
     return {type: 'FeatureCollection', features: features};
   };
@@ -130,15 +124,15 @@ document.addEventListener('DOMContentLoaded', function () {
     layers.forEach(function (layer, j) {
       if (j > i) { map.removeLayer(layer.shapes); map.removeLayer(layer.tips); return; }
       var part = j === i ? 'step' : 'earlier';
-      layer.shapes.addTo(map).setStyle(style(part, steps[j].kind));
-      layer.tips.addTo(map).setStyle(style(part + '_tip', steps[j].kind));
+      layer.shapes.addTo(map).setStyle(style(part, j));
+      layer.tips.addTo(map).setStyle(style(part + '_tip', j));
     });
     layers[i].shapes.bringToFront();
     layers[i].tips.bringToFront();
     halo.clearLayers();
     halo.addLayer(L.geoJSON(collection(s.features), {interactive: false,
       style: function (f) {
-        return style(f.geometry.type === 'Point' ? 'halo_point' : 'halo');
+        return style(f.geometry.type === 'Point' ? 'halo_point' : 'halo', i);
       },
       pointToLayer: dot}));
     halo.eachLayer(function (l) { l.bringToBack(); });
@@ -287,7 +281,9 @@ def payload(
         From :func:`mapapp.tour.slides`.
     drawable : EventFeatures
         The events' GeoJSON features (:func:`mapapp.eventlayers.event_features`);
-        a step's arrowheads are kept apart (``tips``): they are styled apart.
+        a step's arrowheads are kept apart (``tips``): they are styled apart. Each
+        step carries its styles (:func:`mapapp.style.tour_style`, in its kind's
+        colour), so the player only applies them.
     """
     steps = []
     drawable.ensure([s.event for s in slides])
@@ -307,14 +303,13 @@ def payload(
                 "on_map": s.on_map,
                 "features": drawable.features.get(s.event, []),
                 "tips": drawable.arrows.get(s.event, []),
+                "styles": {part: tour_style(part, s.kind) for part in TOUR_STYLES},
             }
         )
     return {
         "id": tour.id,
         "title": tour.title,
         "description": tour.description,
-        "colours": KIND_COLOURS,
-        "styles": TOUR_STYLES,
         "steps": steps,
     }
 

@@ -211,8 +211,10 @@ def test_payload_keeps_arrowheads_apart_and_carries_the_one_set_of_styles():
     assert [f["id"] for f in step["tips"]] == ["x>0"]
     assert step["kind"] == "crossing" and step["view"] == [44.0, 81.0, 7]
     # the player styles steps with the styles the app's present page draws with
-    assert data["styles"] == style.TOUR_STYLES
-    assert json.loads(json.dumps(data["styles"])) == style.TOUR_STYLES
+    assert step["styles"] == {
+        part: style.tour_style(part, "crossing") for part in style.TOUR_STYLES
+    }
+    assert step["styles"]["step"]["color"] == style.KIND_COLOURS["crossing"]
 
 
 def test_the_present_page_layers_use_the_tour_styles():
@@ -232,9 +234,9 @@ def test_the_present_page_layers_use_the_tour_styles():
     for part, kind in [
         ("step", "crossing"),
         ("step_tip", "crossing"),
-        ("earlier", None),
-        ("earlier_tip", None),
-        ("halo_point", None),
+        ("earlier", "crossing"),
+        ("earlier_tip", "crossing"),
+        ("halo_point", "crossing"),
     ]:
         # folium writes each style function's result as sorted JSON
         written = json.dumps(style.tour_style(part, kind), sort_keys=True)
