@@ -228,9 +228,7 @@ def _same_point(loaded: Loaded, selected: str, ids: list[str]) -> None:
     clicked, and with those whose markers overlap it at this zoom); otherwise the
     event's first point.
     """
-    at = st.session_state.get("_click_at")
-    zoom = st.session_state.view[2]
-    here = eventlayers.drawn_at(loaded.drawable, *at, ids, zoom) if at else []
+    here = map_state.clicked_place(loaded, ids)
     if selected in here:
         others = [i for i in here if i != selected]
     else:

@@ -159,16 +159,29 @@ def send_map(view: tuple[float, float, int]) -> None:
     st.session_state.target = (lat, lon, zoom)
 
 
+def clicked_place(loaded: Loaded, ids: list[str]) -> list[str]:
+    """Return the events of ``ids`` drawn where the map was last clicked.
+
+    Those whose markers overlap the clicked one at the map's zoom count
+    (:func:`mapapp.eventlayers.drawn_at`); none when the selection did not come from
+    a click on the map.
+    """
+    at = st.session_state.get("_click_at")
+    if not at:
+        return []
+    return eventlayers.drawn_at(loaded.drawable, *at, ids, st.session_state.view[2])
+
+
 def select_event(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
     """Select an event and, when it is on the frontier map, centre the map on it.
 
     The place of a click on the map is kept only while it holds the selection (a
     click on the map sets it again after this; see ``map_page._same_point``).
     """
-    if st.session_state.get("_click_at") and event_id != st.session_state.selected:
-        at = st.session_state._click_at
-        if event_id not in eventlayers.drawn_at(loaded.drawable, *at, [event_id]):
-            st.session_state._click_at = None
+    if event_id != st.session_state.selected and event_id not in clicked_place(
+        loaded, [event_id]
+    ):
+        st.session_state._click_at = None
     st.session_state.selected = event_id
     if not (fly and event_id and event_id in loaded.events.index):
         return
