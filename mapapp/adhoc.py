@@ -20,7 +20,7 @@ import shapely
 
 from mapapp import cells
 from mapapp.cells import ADHOC_SOURCE
-from mapapp.model import STATES, Name, Place
+from mapapp.model import ID_MAX, STATES, Name, Place
 
 ADHOC_KIND = "village"
 STUDY_BOX = (73.5, 40.0, 88.0, 50.0)  # geodata/SOURCES.md; the territory's bounds win
@@ -30,7 +30,7 @@ Report = Callable[[str, str], None]  # (column, message)
 def adhoc_id(event_id: str) -> str:
     """Return the id of the ad-hoc place of an event placed by coordinates."""
     pid = f"point-{event_id}"
-    return pid if len(pid) <= 120 else f"point-{cells.free_text_id(event_id)[6:]}"
+    return pid if len(pid) <= ID_MAX else f"point-{cells.free_text_id(event_id)[6:]}"
 
 
 def study_box(territory: gpd.GeoDataFrame) -> tuple[float, float, float, float]:

@@ -27,7 +27,15 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from mapapp.model import PLACE_ROLES, Citation, Claim, Place, PlaceRef, Source
+from mapapp.model import (
+    ID_PATTERN,
+    PLACE_ROLES,
+    Citation,
+    Claim,
+    Place,
+    PlaceRef,
+    Source,
+)
 
 SEP = "|"
 FORMULA_START = frozenset("=+-@\t\r")
@@ -38,7 +46,7 @@ _FIGURE = re.compile(
     r"^(?P<approx>~)?\s*(?P<a>\d+(?:,\d{3})*(?:\.\d+)?)"
     r"(?:\s*[-–]\s*(?P<b>\d+(?:,\d{3})*(?:\.\d+)?))?$"
 )
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_SLUG = re.compile(ID_PATTERN)
 FIGURE_FORMS = "a number such as 6000, a range 5000-6000 or approximate ~6000"
 
 

@@ -58,10 +58,15 @@ AREA_KINDS = ("county", "prefecture", "district", "region")
 STATES = ("PRC", "USSR")
 GEO_PRECISIONS = ("exact", "approximate", "region")
 
-Slug = Annotated[
-    str,
-    Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=120),
-]
+# Each rule of a field is written here once; the import, the messages and the ids
+# made for ad-hoc points use these names.
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ID_MAX = 120
+URL_PATTERN = r"^https?://\S+$"
+TEXT_FILE_PATTERN = r"^[A-Za-z0-9_./-]+\.txt$"
+LANG_PATTERN = r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$"
+
+Slug = Annotated[str, Field(pattern=ID_PATTERN, max_length=ID_MAX)]
 Text = Annotated[str, Field(min_length=1)]
 
 EDTF = Annotated[
@@ -194,10 +199,10 @@ class Source(Record):
     archive_ref: str | None = None
     collection: str | None = None
     translator: str | None = None
-    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    url: str | None = Field(default=None, pattern=URL_PATTERN)
     rights: str | None = None
     summary: Text
-    text_file: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_./-]+\.txt$")
+    text_file: str | None = Field(default=None, pattern=TEXT_FILE_PATTERN)
 
     def citation(self) -> str:
         """Return a short human citation: issuer, title, date, archive reference."""
@@ -214,7 +219,7 @@ class Name(Record):
     """One name of a place in one language or script."""
 
     name: Text
-    lang: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    lang: Annotated[str, Field(pattern=LANG_PATTERN)]
     note: str | None = None
 
 

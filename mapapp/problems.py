@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from mapapp.errors import Problem
 from mapapp.io import Located, LocatedList
+from mapapp.model import ID_PATTERN, LANG_PATTERN, TEXT_FILE_PATTERN, URL_PATTERN
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -88,10 +89,10 @@ def _line_of(raw: Any, loc: Sequence[int | str]) -> int | None:
 
 
 _PATTERNS = {
-    r"^[a-z0-9]+(-[a-z0-9]+)*$": "an id of lowercase letters, digits and hyphens",
-    r"^https?://\S+$": "an http(s) URL",
-    r"^[A-Za-z0-9_./-]+\.txt$": "a relative path to a .txt file",
-    r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$": "a language tag such as en, zh, ru, kk, ug",
+    ID_PATTERN: "an id of lowercase letters, digits and hyphens",
+    URL_PATTERN: "an http(s) URL",
+    TEXT_FILE_PATTERN: "a relative path to a .txt file",
+    LANG_PATTERN: "a language tag such as en, zh, ru, kk, ug",
 }
 
 _TYPES = {

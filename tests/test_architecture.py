@@ -113,3 +113,17 @@ def test_the_oversized_list_holds_only_oversized_modules():
         assert lines > MAX_LINES, (
             f"mapapp/{name}.py is small now: drop it from the list"
         )
+
+
+@pytest.mark.parametrize("rule", ["ID_PATTERN", "URL_PATTERN", "LANG_PATTERN"])
+def test_each_rule_of_a_field_is_written_once(rule):
+    """A field's pattern is written in ``model`` only; every other module names it."""
+    from mapapp import model
+
+    text = getattr(model, rule)
+    holders = [
+        name
+        for name, path in _modules().items()
+        if text in path.read_text(encoding="utf-8")
+    ]
+    assert holders == ["model"]
