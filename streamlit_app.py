@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from app_pages import nav
+from app_pages import map_component, nav
 from app_pages.loaded import show_error, show_failure
 from mapapp import templating
 from mapapp.errors import MapAppError
@@ -18,6 +18,7 @@ st.set_page_config(
     initial_sidebar_state="auto",
 )
 templating.enable()  # compiled templates and compact JSON for every map drawn
+map_component.enable()  # the map page's map made once for every session
 st.html(nav.PAGE_CSS)  # the app's contrast fixes, on every page
 st.html(nav.PAGE_JS, unsafe_allow_javascript=True)  # the phone's drawer; map moves
 nav.keep_widget_state()

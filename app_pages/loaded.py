@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -50,6 +52,15 @@ class Loaded:
     def token(self) -> str:
         """Return a key naming this data, for caches shared between sessions."""
         return "bundled" if self.user is None else f"user-{self.user.digest}"
+
+
+def digest(ids: Iterable[str]) -> str:
+    """Return a short key naming many ids, for caches shared between sessions.
+
+    Streamlit's own hashing of a long tuple of strings took seconds for tens of
+    thousands of events.
+    """
+    return hashlib.blake2b("\n".join(ids).encode(), digest_size=16).hexdigest()
 
 
 @st.cache_resource(show_spinner="Loading the records and the 1962 border…")

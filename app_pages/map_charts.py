@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from datetime import date
 
 import streamlit as st
 
 from app_pages import map_state, nav
-from app_pages.loaded import Loaded, current
+from app_pages.loaded import Loaded, current, digest
 from mapapp import (
     claimschart,
     density,
@@ -26,13 +25,8 @@ def _counted(ids: list[str]) -> bool:
 def _timeline_spec(
     token: str, ids: list[str], selected: str | None, start: date, end: date
 ) -> dict:
-    """Return the timeline's Vega-Lite spec, cached by data, ids, selection, window.
-
-    The ids are keyed by their digest: Streamlit's own hashing of a long tuple of
-    strings took seconds for tens of thousands of events.
-    """
-    digest = hashlib.blake2b("\n".join(ids).encode(), digest_size=16).hexdigest()
-    return _cached_timeline_spec(token, digest, selected, start, end, _ids=ids)
+    """Return the timeline's Vega-Lite spec, cached by data, ids, selection, window."""
+    return _cached_timeline_spec(token, digest(ids), selected, start, end, _ids=ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 import folium
 import streamlit as st
-from streamlit_folium import st_folium
 
-from app_pages import map_charts, map_lists, map_sidebar, map_state, nav
-from app_pages.loaded import RENDER_FIGURE, Loaded, base_map, current, data_token
+from app_pages import (
+    map_charts,
+    map_component,
+    map_lists,
+    map_sidebar,
+    map_state,
+    nav,
+)
+from app_pages.loaded import (
+    RENDER_FIGURE,
+    Loaded,
+    base_map,
+    current,
+    data_token,
+    digest,
+)
 from mapapp import (
     claimsymbols,
     density,
@@ -33,35 +46,40 @@ INTRO = (
 def _map(loaded: Loaded, ids: list[str]) -> None:
     bounds, zoom = _reported_view()
     plan = density.plan(loaded.drawable.points, ids, bounds, zoom)
-    groups = eventlayers.event_groups(
-        loaded.drawable, plan.detailed, st.session_state.selected
-    )
-    # drawn first, so the wide translucent circles lie under the events they are
-    # about and never take an event's click (their tooltips still show around it)
-    claims = claimsymbols.claim_symbols(loaded.claims.of(plan.detailed))
-    groups.insert(0, claims)
-    if plan.counted:
-        groups.insert(0, density.cell_layer(plan.cells))
+    selected = st.session_state.selected
     lat, lon, zoom = st.session_state.target
     # The map opens where the page first sent it in this session, and keeps that
     # for the session (a new opening view would be a new map). Opened elsewhere, its
     # first report would be a view nobody asked for: a run and an address more.
     origin = st.session_state.setdefault("_map_origin", st.session_state.target)
-    out = st_folium(
-        base_map(origin),
-        key="map",
-        render=RENDER_FIGURE,
-        height=560,
-        use_container_width=True,
-        center=(lat, lon),
-        zoom=zoom,
-        feature_group_to_add=groups,
-        layer_control=folium.LayerControl(collapsed=True),
-        # not "center": the map reports it twice on opening (as asked, then as
-        # snapped to its pixels), and each report costs a run; it follows from bounds
-        returned_objects=["last_active_drawing", "zoom", "bounds"],
-        on_change=nav.guarded(_on_map),
-    )
+
+    def arguments() -> dict:
+        groups = eventlayers.event_groups(loaded.drawable, plan.detailed, selected)
+        # drawn first, so the wide translucent circles lie under the events they
+        # are about and never take an event's click (their tooltips still show
+        # around it)
+        groups.insert(0, claimsymbols.claim_symbols(loaded.claims.of(plan.detailed)))
+        if plan.counted:
+            groups.insert(0, density.cell_layer(plan.cells))
+        return {
+            "fig": base_map(origin),
+            "key": "map",
+            "render": RENDER_FIGURE,
+            "height": 560,
+            "use_container_width": True,
+            "feature_group_to_add": groups,
+            "layer_control": folium.LayerControl(collapsed=True),
+            # not "center": the map reports it twice on opening (as asked, then as
+            # snapped to its pixels), and each report costs a run; it follows from
+            # bounds
+            "returned_objects": ["last_active_drawing", "zoom", "bounds"],
+            "on_change": nav.guarded(_on_map),
+        }
+
+    # everything the map's text depends on: made once for every session
+    cells = plan.cells.to_csv() if plan.counted else ""
+    key = (loaded.token, origin, selected, digest(plan.detailed), digest([cells]))
+    out = map_component.show(key, arguments, center=(lat, lon), zoom=zoom)
     if plan.counted:
         st.caption(
             f"{plan.counted:,} events are too many to draw one by one: grey circles "
