@@ -30,7 +30,7 @@ from mapapp import (
     urlstate,
 )
 from mapapp.detail import count, md_escape
-from mapapp.select import select
+from mapapp.select import Selection, select
 from mapapp.style import KIND_LABELS
 
 INTRO = (
@@ -324,6 +324,52 @@ def _link_notes() -> None:
         )
 
 
+# What the page's last whole run drew: the selection, then (once the map is drawn)
+# the zoom. Set to (selected, None) by the page before the map, so that the map's
+# fragment tells its own runs from the page's.
+_DRAWN = "_map_drawn"
+
+
+@st.fragment
+def _map_and_address(loaded: Loaded, ids: list[str], sel: Selection) -> None:
+    """Draw the map and write the address of what the page shows.
+
+    A run that the map alone asked for (its first report of where it is, a pan)
+    runs only this, not the whole page. A click that selects another event, or a
+    zoom (the detail lists the events whose markers overlap at this zoom), runs the
+    whole page again.
+    """
+    selected, zoom = st.session_state[_DRAWN]
+    if zoom is not None:  # a run of this fragment alone
+        if st.session_state.selected != selected or _reported_view()[1] != zoom:
+            st.rerun()
+        nav.begin_run()  # this run's widget mark, read here (the page's is not run)
+    _map(loaded, ids)
+    st.session_state[_DRAWN] = (selected, st.session_state.view[2])
+    _write_address(sel)
+
+
+def _write_address(sel: Selection) -> None:
+    """Write the selection, the filters and the map's view to the address bar."""
+    lat, lon, zoom = st.session_state.view
+    params = urlstate.to_params(
+        urlstate.ViewState(
+            event=st.session_state.selected,
+            start=sel.start,
+            end=sel.end,
+            kinds=sel.kinds,
+            grades=sel.grades,
+            text=sel.text,
+            lat=lat,
+            lon=lon,
+            zoom=zoom,
+        )
+    )
+    if data_token():
+        params["data"] = data_token()
+    nav.write_link("map", params)
+
+
 def render() -> None:
     """Draw the map page."""
     loaded = current()
@@ -345,8 +391,9 @@ def render() -> None:
     charts_box, list_box, downloads_box = st.container(), st.container(), st.container()
     with right, st.container(height=620, border=False, key="detail"):
         _detail(loaded, ids)
+    st.session_state[_DRAWN] = (st.session_state.selected, None)
     with map_box:
-        _map(loaded, ids)
+        _map_and_address(loaded, ids, sel)
     with list_box:
         map_lists.event_list(loaded, ids)
     _scroll_to_detail()
@@ -356,20 +403,3 @@ def render() -> None:
         map_lists.far_list(loaded, ids)
     with downloads_box:
         map_lists.downloads(loaded, ids, sel)
-    lat, lon, zoom = st.session_state.view
-    params = urlstate.to_params(
-        urlstate.ViewState(
-            event=st.session_state.selected,
-            start=sel.start,
-            end=sel.end,
-            kinds=sel.kinds,
-            grades=sel.grades,
-            text=sel.text,
-            lat=lat,
-            lon=lon,
-            zoom=zoom,
-        )
-    )
-    if data_token():
-        params["data"] = data_token()
-    nav.write_link("map", params)

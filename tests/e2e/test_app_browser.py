@@ -609,6 +609,46 @@ def test_moving_the_map_is_not_a_step_of_the_history(app, page, page_log):
     page_log.assert_clean()
 
 
+def test_a_pan_runs_the_map_alone_and_back_still_goes_back(app, page, page_log):
+    """A pan reruns only the map and the address (a fragment), not the whole page.
+
+    Every new session's map reports where it is once it opens, and each pan does:
+    the page around the map has nothing new to show. A click on another event still
+    runs the whole page, and Back, after the pan, goes to the event chosen before.
+    """
+    frames: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda _: frames.append(1)))
+    open_map(page, f"{app.url}/?event={SHARED}")
+    target = click_point(page)
+    page.mouse.click(target["x"], target["y"])
+    wait_until(lambda: query(page).get("event") == target["id"], "the choice")
+    settle(page)
+    before = len(frames)
+    url = current_url(page)
+    box = page.locator(IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 120, y - 40, steps=8)
+    page.mouse.up()
+    wait_until(lambda: current_url(page) != url, "the address to follow the pan")
+    settle(page)
+    pan = len(frames) - before
+    assert query(page)["event"] == target["id"]
+    before = len(frames)
+    url = current_url(page)
+    map_frame(page).locator(".leaflet-control-zoom-in").click()  # the whole page
+    wait_until(lambda: current_url(page) != url, "the address to follow the zoom")
+    settle(page)
+    whole = len(frames) - before
+    assert 0 < pan < whole / 2, (pan, whole)
+    page.go_back()
+    wait_until(lambda: query(page).get("event") == SHARED, "one Back: the first event")
+    settle(page)
+    assert query(page).get("event") == SHARED, "the page wrote its address back"
+    page_log.assert_clean()
+
+
 def test_a_shared_link_restores_the_map_view(app, page, page_log):
     lat, lon, zoom = 44.5, 80.9, 7
     open_map(page, f"{app.url}/?lat={lat}&lon={lon}&z={zoom}")
