@@ -51,6 +51,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def free_ports(n: int) -> int:
+    """Return the first of ``n`` consecutive TCP ports free on loopback now."""
+    while True:
+        first = free_port()
+        try:
+            for port in range(first + 1, first + n):
+                with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+                    s.bind((HOST, port))
+        except OSError:
+            continue
+        return first
+
+
 def healthy(url: str, timeout: float = 2.0) -> bool:
     """Return whether ``url/_stcore/health`` answers ``ok``."""
     # no proxy: a proxy from the environment must never see these requests

@@ -18,7 +18,7 @@ import pytest
 from conftest import REPO, _unavailable
 from test_app_browser import FIRST_LOAD, IFRAME, idle, wait_until
 
-from tests.server import free_port, healthy
+from tests.server import free_port, free_ports, healthy
 
 pytestmark = pytest.mark.e2e
 
@@ -28,9 +28,9 @@ def replicas(tmp_path_factory):
     if shutil.which("nginx") is None:
         _unavailable("nginx is missing: apt-get install nginx")
     run = tmp_path_factory.mktemp("replicas")
-    port, base = free_port(), free_port()
+    port, base = free_port(), free_ports(2)  # the replicas listen on base, base + 1
     while abs(base - port) < 3:
-        base = free_port()
+        base = free_ports(2)
     env = {
         **os.environ,
         "RUN_DIR": str(run),
@@ -118,10 +118,15 @@ def test_a_stopped_replica_sends_the_session_to_the_other(replicas, browser):
     assert not errors
     context.close()
     other = next(f"127.0.0.1:{p}" for p in ports if f"127.0.0.1:{p}" != replica)
-    streams = [
-        line
-        for line in Path(run / "access.log").read_text().splitlines()
-        if "/_stcore/stream" in line
-    ]
-    assert any(line.endswith(replica) for line in streams)
-    assert any(line.endswith(other) for line in streams), "no WebSocket to the other"
+
+    def streams() -> list[str]:
+        log = Path(run / "access.log").read_text().splitlines()
+        return [line for line in log if "/_stcore/stream" in line]
+
+    assert any(line.endswith(replica) for line in streams())
+    # nginx logs a WebSocket once it has closed, a moment after the tab
+    wait_until(
+        lambda: any(line.endswith(other) for line in streams()),
+        "nginx to log the tab's WebSocket to the other replica",
+        10,
+    )
