@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from app_pages import nav
 from app_pages.loaded import RENDER_FIGURE, Loaded, base_map, load, upload_store
 from mapapp import eventlayers, tour, tourhtml, uploads
-from mapapp.detail import count
+from mapapp.detail import count, md_escape
 from mapapp.errors import MapAppError
 from mapapp.load import parse_tours, read_tours
 from mapapp.model import EVENT_KINDS
@@ -95,8 +95,9 @@ def _restore() -> None:
     try:
         draft = read_draft(token)
     except MapAppError as exc:
-        st.warning(f"The link's draft could not be opened: {exc}.")
+        st.session_state._build_notes = [str(exc)]
         return
+    st.session_state.pop("_build_notes", None)
     st.session_state.build_draft = draft
     st.session_state.build_token = token
     st.session_state.build_saved = json.dumps(draft, ensure_ascii=False).encode()
@@ -388,6 +389,11 @@ def render() -> None:
     """Draw the tour builder."""
     loaded = load()
     _restore()
+    nav.show_notes(
+        "_build_notes",
+        lambda note: f"The link's draft could not be opened: {md_escape(note)}.",
+        "build-dismiss-notes",
+    )
     st.html(LEAVE_JS, unsafe_allow_javascript=True)
     _head(loaded)
     chosen, by_step, other = _check(loaded)

@@ -306,24 +306,6 @@ setTimeout(function () {
 </script>"""
 
 
-def _link_notes() -> None:
-    """Say what the link named badly, until the reader dismisses it.
-
-    They used to be shown for one run only: the map's first report of its view
-    reran the page within a second, and they were gone before they could be read.
-    A new link (or Back) brings its own notes.
-    """
-    notes = st.session_state.get("_notes") or []
-    for note in notes:
-        st.warning(f"Part of the link was ignored: {md_escape(note)}.")
-    if notes:
-        st.button(
-            "Dismiss these notes",
-            key="dismiss_notes",
-            on_click=nav.guarded(lambda: st.session_state.pop("_notes", None)),
-        )
-
-
 # What the page's last whole run drew: the selection, then (once the map is drawn)
 # the zoom. Set to (selected, None) by the page before the map, so that the map's
 # fragment tells its own runs from the page's.
@@ -375,7 +357,11 @@ def render() -> None:
     loaded = current()
     map_state.init_state(loaded)
     map_state.follow_data(loaded)
-    _link_notes()
+    nav.show_notes(
+        "_notes",
+        lambda note: f"Part of the link was ignored: {md_escape(note)}.",
+        "dismiss_notes",
+    )
     sel = map_sidebar.sidebar(loaded)
     ids = select(loaded.data, sel, loaded.keys)
     st.title("The 1962 Ili–Tacheng exodus", anchor=False)

@@ -206,6 +206,33 @@ def write_link(page: str, params: dict[str, str]) -> None:
     st.query_params.from_dict(params)
 
 
+def show_notes(key: str, word: Callable[[str], str], button: str) -> None:
+    """Show the notes kept under ``key`` (what a link named badly) until dismissed.
+
+    They used to be shown for one run only: a map's first report of its view reran
+    the page within a second, and they were gone before they could be read. A page
+    replaces them when a new link brings its own.
+
+    Parameters
+    ----------
+    key : str
+        The session state's key of the list of notes.
+    word : callable
+        Words one note as shown (Markdown, escaped).
+    button : str
+        The key of the "Dismiss these notes" button.
+    """
+    notes = st.session_state.get(key) or []
+    for note in notes:
+        st.warning(word(note))
+    if notes:
+        st.button(
+            "Dismiss these notes",
+            key=button,
+            on_click=guarded(lambda: st.session_state.pop(key, None)),
+        )
+
+
 # A widget's callback runs before the page, outside the entry point's handler of
 # failures: ``guarded`` keeps what it raised for the entry point to show.
 CALLBACK_FAILURE = "_callback_failure"

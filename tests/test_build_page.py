@@ -1,0 +1,30 @@
+"""The tour builder, run headless with AppTest: what a bad draft link says."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+pytestmark = pytest.mark.usefixtures("fresh_cache")  # see conftest.py
+
+
+def _build_app():
+    from app_pages.build_page import render
+
+    render()
+
+
+def test_a_draft_link_that_cannot_be_opened_says_so_until_dismissed():
+    at = AppTest.from_function(_build_app, default_timeout=90)
+    at.query_params["draft"] = "A" * 32  # well formed, but no such draft is kept
+    at.run()
+    assert not at.exception, at.exception
+
+    def said() -> str:
+        return " ".join(w.value for w in at.warning).replace("\\", "")
+
+    assert "The link's draft could not be opened" in said()
+    at.run()  # the builder's map reports its view at once: a second run
+    assert "The link's draft could not be opened" in said()
+    at.button(key="build-dismiss-notes").click().run()
+    assert "could not be opened" not in said()
