@@ -110,6 +110,7 @@ def _view_of(bounds: tuple, zoom: int) -> tuple[float, float, int]:
     (south, west), (north, east) = bounds
     lat, lon = tour.bounds_centre(south, west, north, east)
     t_lat, t_lon, t_zoom = st.session_state.target
+    t_zoom = round(t_zoom)  # without map_state.ZOOM_NUDGE
     pixel = 360 / (256 * 2**zoom)  # degrees of longitude per pixel (latitude: less)
     near = abs(lat - t_lat) <= 2 * pixel and abs(lon - t_lon) <= 2 * pixel
     if zoom == t_zoom and near:

@@ -143,6 +143,10 @@ def slider_bounds(loaded: Loaded) -> tuple[date, date]:
     return lo, hi
 
 
+# Far less than Leaflet's zoom step (zoomSnap 1): the map snaps to the whole zoom.
+ZOOM_NUDGE = 1e-6
+
+
 def send_map(view: tuple[float, float, int]) -> None:
     """Send the map to ``view`` (lat, lon, zoom), and show it in the address bar.
 
@@ -151,11 +155,17 @@ def send_map(view: tuple[float, float, int]) -> None:
     back would make the map and the app chase each other's rounding. st_folium moves
     the map only when the centre it is given changes, so a target equal to the last
     one (the map moved by hand since) is made to differ, by far less than a pixel.
+    It sets the zoom only when the zoom it is given changes: a zoom equal to the last
+    target's (the map zoomed by hand since: Back to an event seen at zoom 7 left the
+    map at 8) is made to differ by :data:`ZOOM_NUDGE`, which Leaflet rounds away.
     """
     st.session_state.view = view
     lat, lon, zoom = view
-    if st.session_state.get("target") == (lat, lon, zoom):
+    last = st.session_state.get("target")
+    if last == (lat, lon, zoom):
         lat += 1e-7
+    if last is not None and last[2] == zoom:
+        zoom += ZOOM_NUDGE  # type: ignore[assignment]
     st.session_state.target = (lat, lon, zoom)
 
 

@@ -649,6 +649,34 @@ def test_a_pan_runs_the_map_alone_and_back_still_goes_back(app, page, page_log):
     page_log.assert_clean()
 
 
+def test_back_brings_back_the_zoom_of_the_view_before(app, page, page_log):
+    """Back to a view the map had left by a zoom by hand takes the map to its zoom.
+
+    st_folium sets the zoom only when the zoom it is given changes; Back to a view
+    of the zoom the app had sent last left the map at the zoom of the hand's.
+    """
+    open_map(page, f"{app.url}/?lat=44.6&lon=81.2&z=7")
+    target = click_point(page)
+    page.mouse.click(target["x"], target["y"])
+    wait_until(lambda: query(page).get("event") == target["id"], "the choice")
+    settle(page)
+    zoom = int(query(page)["z"])
+    map_frame(page).locator(".leaflet-control-zoom-in").click()
+    wait_until(lambda: int(query(page)["z"]) == zoom + 1, "the address to follow")
+    settle(page)
+    page.go_back()
+    wait_until(lambda: "event" not in query(page), "Back to the link's view")
+    settle(page)
+    assert query(page)["z"] == "7"
+    got = wait_until(
+        lambda: map_frame(page).evaluate("() => window.map.getZoom()") == 7 or None,
+        "the map at the zoom of that view",
+        5,
+    )
+    assert got
+    page_log.assert_clean()
+
+
 def test_a_shared_link_restores_the_map_view(app, page, page_log):
     lat, lon, zoom = 44.5, 80.9, 7
     open_map(page, f"{app.url}/?lat={lat}&lon={lon}&z={zoom}")
