@@ -62,7 +62,7 @@ def init_state(loaded: Loaded) -> None:
                 f"The link names an event that is not in the data shown: "
                 f"{md_escape(wanted)!r}."
             )
-    elif not nav.run_interacted() and params != nav.last_link("map"):
+    elif nav.came_back("map", params):
         show_link(loaded, params)
 
 

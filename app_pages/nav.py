@@ -196,6 +196,17 @@ def run_interacted() -> bool:
     return bool(st.session_state.get(RUN_INTERACTED))
 
 
+def came_back(page: str, params: dict[str, str]) -> bool:
+    """Return whether ``params`` were brought by Back or Forward.
+
+    They are an address ``page`` wrote earlier in this session, but not its last,
+    brought by a run that no widget asked for: the page shows that view again.
+    """
+    return (
+        wrote_link(page, params) and not run_interacted() and params != last_link(page)
+    )
+
+
 def write_link(page: str, params: dict[str, str]) -> None:
     """Show ``params`` in the address bar, and remember that ``page`` wrote them."""
     seen = st.session_state.setdefault(f"_written_{page}", [])

@@ -182,13 +182,15 @@ def _init_state(tours: Tours) -> None:
     """Take the tour and step from the link; note what was wrong.
 
     This happens once per session, and again when a link naming another tour or
-    step is followed within it (the sidebar's bare link keeps the step reached).
-    A link the page wrote itself is not a new link (``nav.wrote_link``).
+    step is followed within it (the sidebar's bare link keeps the step reached),
+    or when Back or Forward bring a step shown before (``nav.came_back``). Any other
+    address the page wrote itself is not a new link (``nav.wrote_link``).
     """
     params = st.query_params.to_dict()
     bare = {k: v for k, v in params.items() if k not in ("data", "draft")}
     if st.session_state.get("_present_init") and (
-        not bare or nav.wrote_link("present", params)
+        not bare
+        or (nav.wrote_link("present", params) and not nav.came_back("present", params))
     ):
         return
     notes = []

@@ -26,10 +26,12 @@ def default_steps() -> list[str]:
 
 
 def _present_app():
+    from app_pages import nav
     from app_pages.loaded import show_error
     from app_pages.present_page import render
     from mapapp.errors import MapAppError
 
+    nav.begin_run()  # as streamlit_app.py does: a button's run is told from Back
     try:
         render()
     except MapAppError as exc:  # as streamlit_app.py does
@@ -124,6 +126,16 @@ def test_a_key_pressed_before_the_address_bar_caught_up_is_not_undone(default_st
     at.query_params["step"] = "7"  # the browser still shows the step before
     at.button(key="present-first").click().run()
     assert counter(at) == f"**Step 1 of {n}**" and at.query_params["step"] == "1"
+
+
+def test_back_brings_the_step_shown_before(default_steps):
+    n = len(default_steps)
+    at = run({"tour": "default", "step": "7"})
+    at.button(key="present-next").click().run()
+    assert counter(at) == f"**Step 8 of {n}**"
+    at.query_params["step"] = "7"  # Back: an address the page wrote, no widget
+    at.run()
+    assert counter(at) == f"**Step 7 of {n}**" and at.query_params["step"] == "7"
 
 
 @pytest.mark.parametrize(

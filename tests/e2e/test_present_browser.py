@@ -91,7 +91,9 @@ def idle(page) -> None:
 
 
 def step_param(page) -> str | None:
-    return parse_qs(urlparse(page.url).query).get("step", [None])[0]
+    # the page's own address: page.url can lag behind history.pushState
+    href = page.evaluate("() => location.href")
+    return parse_qs(urlparse(href).query).get("step", [None])[0]
 
 
 def test_arrow_keys_move_through_the_steps_and_the_map(app, page, page_log, tour_steps):
@@ -258,4 +260,29 @@ def test_a_step_far_from_the_frontier_shows_where_it_is(app, page, page_log):
         lambda: frame.locator("body").evaluate("() => window.map.getZoom()") <= 5,
         "the map to zoom out",
     )
+    page_log.assert_clean()
+
+
+def test_back_and_forward_go_through_the_steps_shown(app, page, page_log, tour_steps):
+    """Back shows the step shown before, as the teacher went (Forward again).
+
+    The page took the address Back brought for one it had written itself and
+    wrote the current step over it: four presses of Back stayed on the step.
+    """
+    n = len(tour_steps)
+    page.goto(f"{app.url}/present?tour=default&step=2")
+    page.get_by_text(f"Step 2 of {n}").wait_for(timeout=FIRST_LOAD * 1000)
+    for step in (3, 4):
+        idle(page)
+        page.keyboard.press("ArrowRight")
+        page.get_by_text(f"Step {step} of {n}").wait_for(timeout=TIMEOUT * 1000)
+        wait_until(lambda s=step: step_param(page) == str(s), f"?step={step}")
+    for step in (3, 2):
+        idle(page)
+        page.go_back()
+        page.get_by_text(f"Step {step} of {n}").wait_for(timeout=TIMEOUT * 1000)
+        wait_until(lambda s=step: step_param(page) == str(s), f"Back: ?step={step}")
+    idle(page)
+    page.go_forward()
+    page.get_by_text(f"Step 3 of {n}").wait_for(timeout=TIMEOUT * 1000)
     page_log.assert_clean()
