@@ -34,6 +34,10 @@ kbd { color: #595857 !important; opacity: 1 !important; }
 #   address that differs from the current one only in the view (``lat``, ``lon``,
 #   ``z``: see mapapp.urlstate) replaces it instead, as map sites do; a new
 #   selection, filter or page is still a step.
+# - A link to another page with parameters ("Read the source") is pushed twice by
+#   Streamlit: first its parameters on this page, then the page. The second push
+#   replaces the first, so one press of Back returns from the page (it took two,
+#   and on a phone the first showed the map with no event selected).
 PAGE_JS = """<script>
 (function () {
   if (window.__mapappPage) { return; }
@@ -62,13 +66,20 @@ PAGE_JS = """<script>
     return params.toString();
   }
   var push = window.history.pushState;
+  var last = {at: 0, search: null};  // this page's last push of new parameters
   window.history.pushState = function (state, title, url) {
     try {
       var next = new URL(url, window.location.href);
-      if (next.pathname === window.location.pathname &&
-          rest(next.search) === rest(window.location.search)) {
+      var here = window.location;
+      if (next.pathname === here.pathname && rest(next.search) === rest(here.search)) {
         return window.history.replaceState(state, title, url);
       }
+      if (next.pathname !== here.pathname && next.search === here.search &&
+          last.search === here.search && Date.now() - last.at < 1000) {
+        last = {at: 0, search: null};
+        return window.history.replaceState(state, title, url);
+      }
+      last = {at: Date.now(), search: next.search};
     } catch (e) { /* not a URL: leave it to the browser */ }
     return push.apply(window.history, arguments);
   };

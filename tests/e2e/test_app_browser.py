@@ -472,6 +472,7 @@ def test_clicking_an_event_shows_it_and_its_source(app, page, page_log, bundled)
     cited = [c.source for c in bundled.data.event(point["id"]).sources]
     assert source_id in cited
 
+    length = page.evaluate("() => history.length")
     link.first.click()
     wait_until(
         lambda: (
@@ -488,6 +489,11 @@ def test_clicking_an_event_shows_it_and_its_source(app, page, page_log, bundled)
     assert not missing, f"source metadata not shown: {missing}"
     assert squash(src.summary) in text
     assert "Traceback" not in text
+    assert page.evaluate("() => history.length") == length + 1  # one step
+    page.go_back()
+    wait_until(lambda: urlparse(current_url(page)).path == "/", "Back to the map")
+    wait_until(lambda: detail_title(page) == title, "the event chosen, again")
+    assert query(page).get("event") == point["id"]
     page_log.assert_clean()
 
 
