@@ -269,9 +269,14 @@ def test_back_and_forward_go_through_the_steps_shown(app, page, page_log, tour_s
     The page took the address Back brought for one it had written itself and
     wrote the current step over it: four presses of Back stayed on the step.
     """
+    from app_pages.present_page import tour_slides
+
+    slides = tour_slides("default")
     n = len(tour_steps)
     page.goto(f"{app.url}/present?tour=default&step=2")
     page.get_by_text(f"Step 2 of {n}").wait_for(timeout=FIRST_LOAD * 1000)
+    # the page's keys are ready once its map has flown to the step (as above)
+    wait_until(lambda: close_to(map_centre(page), slides[1].view), "step 2's view")
     for step in (3, 4):
         idle(page)
         page.keyboard.press("ArrowRight")
