@@ -240,18 +240,11 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
 
 
 def _same_point(loaded: Loaded, selected: str, ids: list[str]) -> None:
-    """List the other events drawn on the selected event's point, to choose one.
+    """List the other events drawn where the selected event is, to choose one.
 
-    The point is the one clicked, when the selected event was clicked on the map
-    (an event drawn at several places is listed with the events at the place
-    clicked, and with those whose markers overlap it at this zoom); otherwise the
-    event's first point.
+    See :func:`map_state.same_place`: the place clicked, or the event's own point.
     """
-    here = map_state.clicked_place(loaded, ids)
-    if selected in here:
-        others = [i for i in here if i != selected]
-    else:
-        others = eventlayers.colocated(loaded.drawable.points, selected, ids)
+    others = map_state.same_place(loaded, selected, ids)
     if not others:
         return
     with st.expander(

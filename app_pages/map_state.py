@@ -182,6 +182,26 @@ def clicked_place(loaded: Loaded, ids: list[str]) -> list[str]:
     return eventlayers.drawn_at(loaded.drawable, *at, ids, st.session_state.view[2])
 
 
+def same_place(loaded: Loaded, selected: str, ids: list[str]) -> list[str]:
+    """Return the other events of ``ids`` drawn where the selected event is.
+
+    The place is where the map was clicked, when that click selected the event (an
+    event drawn at several places is listed with the events at the place clicked);
+    otherwise the event's own point (a link, a reload, a choice from a list). Either
+    way one rule counts an event: a marker of it overlaps that place at the map's
+    zoom (:func:`mapapp.eventlayers.drawn_at`).
+    """
+    here = clicked_place(loaded, ids)
+    if selected not in here:
+        points = loaded.drawable.points
+        if selected not in points.index:
+            return []
+        lon, lat = points.loc[selected, ["lon", "lat"]].to_numpy(dtype=float)
+        zoom = st.session_state.view[2]
+        here = eventlayers.drawn_at(loaded.drawable, lon, lat, ids, zoom)
+    return [i for i in here if i != selected]
+
+
 def select_event(event_id: str | None, loaded: Loaded, fly: bool = True) -> None:
     """Select an event and, when it is on the frontier map, centre the map on it.
 

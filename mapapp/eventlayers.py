@@ -334,39 +334,6 @@ def _event_geojson(rows: list[dict], colour: str) -> folium.GeoJson:
     )
 
 
-def colocated(points: pd.DataFrame, event_id: str, ids: Iterable[str]) -> list[str]:
-    """Return the other events of ``ids`` drawn at the same point as ``event_id``.
-
-    A click on the map reaches only the top one of markers drawn on one point; the
-    app lists the others beside the detail so that each can be chosen.
-
-    Parameters
-    ----------
-    points : DataFrame
-        :attr:`EventFeatures.points` (index id; ``lon``, ``lat``).
-    event_id : str
-        The selected event.
-    ids : iterable of str
-        The events shown (in the order to list them).
-
-    Examples
-    --------
-    >>> pts = pd.DataFrame({"lon": [81.3, 81.3, 80.0], "lat": [43.9, 43.9, 44.0]},
-    ...                    index=["a", "b", "c"])
-    >>> colocated(pts, "a", ["a", "b", "c"])
-    ['b']
-    """
-    if event_id not in points.index:
-        return []
-    here = points.loc[event_id, ["lon", "lat"]].to_numpy(dtype=float)
-    shown = [i for i in ids if i != event_id and i in points.index]
-    if not shown:
-        return []
-    where = points.loc[shown, ["lon", "lat"]].to_numpy(dtype=float)
-    same = np.all(np.abs(where - here) < 1e-6, axis=1)
-    return [i for i, s in zip(shown, same, strict=True) if s]
-
-
 def drawn_at(
     drawable: EventFeatures,
     lon: float,
@@ -377,10 +344,11 @@ def drawn_at(
     """Return the events of ``ids`` that have a point drawn at ``(lon, lat)``.
 
     An event drawn at several places (a visit from Yining to Tacheng) is clicked at
-    one of them; the events to choose from are those drawn where the click was,
-    not those at the event's first point (:func:`colocated`). At a ``zoom``, a
-    point counts when its marker overlaps the clicked one on the screen (Yining and
-    its Soviet consulate, 2 km apart, are one pile of markers below zoom 10).
+    one of them; the events to choose from are those drawn where the click was. At
+    a ``zoom``, a point counts when its marker overlaps the clicked one on the
+    screen (Yining and its Soviet consulate, 2 km apart, are one pile of markers
+    below zoom 10). Only points count: a line is reached by a click anywhere along
+    it.
 
     Examples
     --------
@@ -391,12 +359,18 @@ def drawn_at(
     >>> drawn_at(d, 81.3, 43.9, ["a", "b", "c"])
     ['a', 'b']
     """
-    ids = list(ids)
-    drawable.ensure(ids)
     near = CLICK_TOLERANCE
     if zoom is not None:  # degrees of longitude per screen pixel, Web Mercator
         near = max(near, OVERLAP_PX * 360 / (256 * 2**zoom))
     near_lat = near * math.cos(math.radians(lat))
+    ids = list(ids)
+    pending = drawable.pending
+    if pending is not None:  # build only the features of events near the point
+        box = shapely.box(lon - near, lat - near_lat, lon + near, lat + near_lat)
+        unbuilt = [i for i in ids if i not in drawable.features]
+        waiting = pending.index.intersection(unbuilt)
+        near_box = pending.loc[waiting].geometry.intersects(box)
+        drawable.ensure(waiting[near_box.to_numpy()])
     found = []
     for event_id in ids:
         for feature in drawable.features.get(event_id, []):

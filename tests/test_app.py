@@ -288,3 +288,45 @@ def test_a_search_that_matches_nothing_says_so():
     at = run({"q": "zzzqqq"})
     warnings = " ".join(w.value for w in at.warning)
     assert "No event matches these filters" in warnings
+
+
+def test_events_at_the_selected_point_are_counted_by_the_clicks_rule():
+    """A link (or a reload) lists the events a click on the event's point would.
+
+    One rule, :func:`mapapp.eventlayers.drawn_at` at the map's zoom: markers that
+    overlap on the screen count, so the list is longer zoomed out than zoomed in.
+    """
+    from app_pages.loaded import load
+    from mapapp.eventlayers import drawn_at
+
+    loaded = load()
+    ids = list(loaded.drawable.points.index)
+    drawable, points = loaded.drawable, loaded.drawable.points
+
+    def others(event_id: str, zoom: int) -> list[str]:
+        lon, lat = points.loc[event_id, ["lon", "lat"]]
+        return [i for i in drawn_at(drawable, lon, lat, ids, zoom) if i != event_id]
+
+    # an event whose pile differs between zoom 6 and 12 (Yining and its consulate)
+    event = max(ids, key=lambda i: len(others(i, 6)) - len(others(i, 12)))
+    assert len(others(event, 6)) > len(others(event, 12)) >= 0
+    lon, lat = points.loc[event, ["lon", "lat"]]
+    for zoom in (6, 12):
+        at = run(
+            {
+                "event": event,
+                "from": "1850-01-01",
+                "to": "2010-12-31",
+                "lat": f"{lat:.4f}",
+                "lon": f"{lon:.4f}",
+                "z": str(zoom),
+            }
+        )
+        want = others(event, zoom)
+        labels = [e.label for e in at.expander if "at the same place" in e.label]
+        if not want:
+            assert labels == []
+            continue
+        assert labels and labels[0].startswith(f"{len(want)} other event"), labels
+        chooser = [b.label for b in at.button if b.key and b.key.startswith("same")]
+        assert len(chooser) == len(want)

@@ -184,3 +184,17 @@ def test_events_drawn_where_a_click_was_include_overlapping_markers_at_that_zoom
     assert eventlayers.drawn_at(drawable, *consulate, ids) == ["visit"]
     assert eventlayers.drawn_at(drawable, *consulate, ids, zoom=7) == ["visit", "riot"]
     assert eventlayers.drawn_at(drawable, *consulate, ids, zoom=13) == ["visit"]
+
+
+def test_a_click_builds_only_the_features_of_events_near_it():
+    """With many events (features built when drawn), a click builds those near it."""
+    frame = events_frame()
+    lazy = eventlayers.event_features(frame, eager=0)
+    eager = eventlayers.event_features(frame)
+    ids = ["walk", "talk"]
+    assert eventlayers.drawn_at(lazy, 0.5, 0.5, ids, zoom=12) == ["talk"]
+    assert set(lazy.features) == {"talk"}  # the line "walk" is far from the point
+    assert lazy.features["talk"] == eager.features["talk"]
+    # zoomed far out, the line's box reaches the point: built, but only points count
+    assert eventlayers.drawn_at(lazy, 0.5, 0.5, ids, zoom=2) == ["talk"]
+    assert set(lazy.features) == {"talk", "walk"}

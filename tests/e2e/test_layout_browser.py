@@ -106,19 +106,26 @@ def test_a_phone_sidebar_closes_once_a_page_is_chosen_and_starts_closed(
 
 
 def test_events_on_one_point_can_each_be_chosen(app, page, page_log, bundled):
-    from mapapp.eventlayers import colocated
+    from mapapp.eventlayers import drawn_at
 
     ids = bundled.selected(**STORY)
-    points = bundled.loaded.drawable.points
-    shared = {i: colocated(points, i, ids) for i in ids}
-    event, others = max(shared.items(), key=lambda kv: len(kv[1]))
-    assert len(others) >= 2, "the bundled data has several events on one point"
-    open_map(page, f"{app.url}/?event={event}")
+    drawable = bundled.loaded.drawable
+    points = drawable.points.loc[bundled.on_map(ids)]
+
+    def others(event_id: str) -> list[str]:
+        lon, lat = points.loc[event_id, ["lon", "lat"]]
+        return [i for i in drawn_at(drawable, lon, lat, ids, 12) if i != event_id]
+
+    event = max(points.index, key=lambda i: len(others(i)))
+    others_ = others(event)
+    assert len(others_) >= 2, "the bundled data has several events on one point"
+    lon, lat = points.loc[event, ["lon", "lat"]]
+    open_map(page, f"{app.url}/?event={event}&lat={lat:.4f}&lon={lon:.4f}&z=12")
     chooser = page.locator(".st-key-detail [data-testid='stExpander']")
     buttons = chooser.locator("button")
-    assert buttons.count() == len(others)
+    assert buttons.count() == len(others_)
     buttons.nth(1).click()
-    other = bundled.title(others[1])
+    other = bundled.title(others_[1])
     wait_until(lambda: detail_title(page) == other, f"the detail of {other!r}")
     settle(page)
     page_log.assert_clean()
