@@ -20,9 +20,9 @@ st.set_page_config(
 templating.enable()  # compiled templates and compact JSON for every map drawn
 map_component.enable()  # the map page's map made once for every session
 st.html(nav.PAGE_CSS)  # the app's contrast fixes, on every page
-st.html(nav.PAGE_JS, unsafe_allow_javascript=True)  # the phone's drawer; map moves
 nav.keep_widget_state()
 nav.begin_run()
+nav.page_script()  # the phone's drawer; map moves; links to pages with parameters
 navigation = st.navigation(
     [
         nav.map_page(),

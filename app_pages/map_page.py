@@ -322,17 +322,21 @@ def _map_and_address(loaded: Loaded, ids: list[str], sel: Selection) -> None:
         nav.begin_run()  # this run's widget mark, read here (the page's is not run)
     _map(loaded, ids)
     st.session_state[_DRAWN] = (selected, st.session_state.view[2])
-    _write_address(sel)
+    _write_address(loaded, sel)
 
 
-def _write_address(sel: Selection) -> None:
-    """Write the selection, the filters and the map's view to the address bar."""
+def _write_address(loaded: Loaded, sel: Selection) -> None:
+    """Write the selection, the filters and the map's view to the address bar.
+
+    The default date window is left out (:func:`map_state.default_window`).
+    """
     lat, lon, zoom = st.session_state.view
+    default = (sel.start, sel.end) == map_state.default_window(loaded)
     params = urlstate.to_params(
         urlstate.ViewState(
             event=st.session_state.selected,
-            start=sel.start,
-            end=sel.end,
+            start=None if default else sel.start,
+            end=None if default else sel.end,
             kinds=sel.kinds,
             grades=sel.grades,
             text=sel.text,

@@ -32,6 +32,16 @@ def span(loaded: Loaded) -> tuple[date, date]:
     return lo, hi
 
 
+def default_window(loaded: Loaded) -> tuple[date, date]:
+    """Return the date window of a link that names none: the story's, in the data.
+
+    The address leaves this window out, so that the page's own address for a link
+    it was given differs from it only in the map's view (not a step of the history).
+    """
+    lo, hi = span(loaded)
+    return max(lo, STORY[0]), min(hi, STORY[1])
+
+
 FILTERS = ("f_window", "f_kinds", "f_grades", "f_text")  # set by show_link
 
 
@@ -75,8 +85,9 @@ def show_link(loaded: Loaded, params: dict[str, str]) -> None:
     """
     lo, hi = span(loaded)
     state, notes = urlstate.parse(params, {ev.id for ev in loaded.data.events})
-    start = max(lo, state.start or STORY[0])
-    end = min(hi, state.end or STORY[1])
+    first, last = default_window(loaded)
+    start = max(lo, state.start) if state.start else first
+    end = min(hi, state.end) if state.end else last
     st.session_state.update(
         _notes=notes,
         f_window=(start, end) if start <= end else (lo, hi),

@@ -190,6 +190,8 @@ def last_link(page: str) -> dict[str, str] | None:
 # but only the second means "show that again".
 INTERACTED = "_interacted"
 RUN_INTERACTED = "_run_interacted"
+SCRIPT_SENT = "_page_script_sent"
+SCRIPT_READY = "_page_script_ready"
 
 
 def interacted() -> None:
@@ -198,8 +200,14 @@ def interacted() -> None:
 
 
 def begin_run() -> None:
-    """Note whether a widget asked for this run (call once, before any page)."""
+    """Note what asked for this run, and whether an earlier run sent the script.
+
+    Call once, before any page; a fragment's run calls it too. A widget's run is
+    told from one Back or Forward asked for; :func:`write_link` waits for a run
+    after the one that sent :data:`PAGE_JS`.
+    """
     st.session_state[RUN_INTERACTED] = st.session_state.pop(INTERACTED, False)
+    st.session_state[SCRIPT_READY] = st.session_state.get(SCRIPT_SENT, False)
 
 
 def run_interacted() -> bool:
@@ -218,14 +226,33 @@ def came_back(page: str, params: dict[str, str]) -> bool:
     )
 
 
+def page_script() -> None:
+    """Send the page's script (:data:`PAGE_JS`), after :func:`begin_run`.
+
+    Streamlit pushes a run's address before the browser runs the scripts that run
+    sent, so a session's first run would make its address a new step of the history
+    whatever the script says (the first press of Back then showed the same event
+    again). That run leaves the address as the page was opened (:func:`write_link`).
+    """
+    st.html(PAGE_JS, unsafe_allow_javascript=True)
+    st.session_state[SCRIPT_SENT] = True
+
+
 def write_link(page: str, params: dict[str, str]) -> None:
-    """Show ``params`` in the address bar, and remember that ``page`` wrote them."""
+    """Show ``params`` in the address bar, and remember that ``page`` wrote them.
+
+    In a session's first run (:func:`page_script`), the address the page was opened
+    with stays, and counts as the page's own; the next run writes ``params``.
+    """
+    if not st.session_state.get(SCRIPT_READY):
+        params = st.query_params.to_dict()
     seen = st.session_state.setdefault(f"_written_{page}", [])
     if params in seen:
         seen.remove(params)
     seen.append(dict(params))
     del seen[:-WRITTEN_KEPT]
-    st.query_params.from_dict(params)
+    if st.session_state.get(SCRIPT_READY):
+        st.query_params.from_dict(params)
 
 
 def show_notes(key: str, word: Callable[[str], str], button: str) -> None:

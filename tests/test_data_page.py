@@ -17,8 +17,9 @@ pytestmark = pytest.mark.usefixtures("fresh_cache")  # see conftest.py
 def _app():
     import streamlit as st  # AppTest runs this function's source on its own
 
-    from app_pages import data_page, map_page, nav
+    from app_pages import data_page, map_component, map_page, nav
 
+    map_component.enable()  # as streamlit_app.py does (the map page's map)
     # the real app's navigation, so page links resolve; the test picks the page
     pages = [nav.map_page(), nav.source_page(), nav.data_page()]
     st.navigation(pages, position="hidden")

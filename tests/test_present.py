@@ -32,6 +32,7 @@ def _present_app():
     from mapapp.errors import MapAppError
 
     nav.begin_run()  # as streamlit_app.py does: a button's run is told from Back
+    nav.page_script()  # as streamlit_app.py does: the address waits for a 2nd run
     try:
         render()
     except MapAppError as exc:  # as streamlit_app.py does
@@ -65,6 +66,10 @@ def test_opens_on_the_first_step_of_the_default_tour(default_steps):
     n = len(default_steps)
     assert counter(at) == f"**Step 1 of {n}**"
     assert title_of(default_steps[0]) in texts(at)
+    # a session's first run leaves the address as opened (nav.page_script): its
+    # push would be a step of the history; the next run writes the page's own
+    assert dict(at.query_params) == {}
+    at.run()
     assert at.query_params["tour"] == "default" and at.query_params["step"] == "1"
     assert at.button(key="present-prev").disabled
     assert at.button(key="present-first").disabled
@@ -154,6 +159,7 @@ def test_back_brings_the_step_shown_before(default_steps):
 def test_bad_link_parameters_are_explained_not_fatal(params, note, step, default_steps):
     at = run(params)
     assert note in " ".join(w.value for w in at.warning)
+    at.run()  # the next run writes the page's own address (see the test above)
     expected = str(len(default_steps)) if step == "last" else step
     assert at.query_params["step"] == expected
     assert at.query_params["tour"] == "default"
