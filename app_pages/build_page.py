@@ -14,7 +14,7 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import nav
+from app_pages import map_component, nav
 from app_pages.loaded import RENDER_FIGURE, Loaded, base_map, load, upload_store
 from mapapp import eventlayers, tour, tourhtml, uploads
 from mapapp.detail import count, md_escape
@@ -198,16 +198,13 @@ def _map(loaded: Loaded, event_id: str) -> None:
         center=(lat, lon),
         zoom=zoom,
         feature_group_to_add=groups,
-        returned_objects=["last_active_drawing", "center", "zoom"],
+        returned_objects=[*map_component.CLICK_OBJECTS, "center", "zoom"],
     )
     st.session_state.build_view = out
-    props = (out or {}).get("last_active_drawing") or {}
-    clicked = (props.get("properties") or {}).get("id")
-    if clicked and clicked != st.session_state.get("_build_last_click"):
-        st.session_state._build_last_click = clicked
-        if clicked != event_id and clicked in loaded.by_id:
-            st.session_state.build_clicked = clicked
-            st.rerun()
+    click = map_component.new_click(out, "_build_click_count")
+    if click is not None and click[0] != event_id and click[0] in loaded.by_id:
+        st.session_state.build_clicked = click[0]
+        st.rerun()
 
 
 def _current_view() -> dict | None:

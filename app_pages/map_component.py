@@ -96,3 +96,29 @@ def show(
     """
     arguments = {**_cached(key, make), "center": center, "zoom": zoom}
     return streamlit_folium._component_func(**arguments)
+
+
+# What a map reports of clicks, for every map that selects an event by a click.
+CLICK_OBJECTS = ["last_active_drawing", "last_object_clicked_count"]
+
+
+def new_click(
+    value: dict[str, Any] | None, seen_key: str
+) -> tuple[str, dict[str, Any]] | None:
+    """Return the event a map's value reports a new click on, and its geometry.
+
+    A click is new when the map's count of clicks has changed since the value seen
+    last (kept under ``seen_key`` in the session): a second click on the marker
+    clicked last reports the same drawing, after another event was chosen
+    elsewhere. A new map counts from 0 again. ``value`` is ``st_folium``'s, with
+    :data:`CLICK_OBJECTS` among its ``returned_objects``.
+    """
+    value = value or {}
+    count = value.get("last_object_clicked_count") or 0
+    seen, st.session_state[seen_key] = st.session_state.get(seen_key), count
+    if count in (0, seen):
+        return None
+    drawing = value.get("last_active_drawing") or {}
+    props = drawing.get("properties") or {}
+    clicked = props.get("id") or props.get("event")
+    return (clicked, drawing.get("geometry") or {}) if clicked else None

@@ -72,7 +72,7 @@ def _map(loaded: Loaded, ids: list[str]) -> None:
             # not "center": the map reports it twice on opening (as asked, then as
             # snapped to its pixels), and each report costs a run; it follows from
             # bounds
-            "returned_objects": ["last_active_drawing", "zoom", "bounds"],
+            "returned_objects": [*map_component.CLICK_OBJECTS, "zoom", "bounds"],
             "on_change": nav.guarded(_on_map),
         }
 
@@ -124,16 +124,13 @@ def _on_map() -> None:
     Done in the callback, the click needs one run; read from the map's value in the
     run, it needed a second run to show the selection.
     """
-    drawing = (st.session_state.get("map") or {}).get("last_active_drawing") or {}
-    props = drawing.get("properties") or {}
-    clicked = props.get("id") or props.get("event")
-    if not clicked or clicked == st.session_state.get("_last_click"):
+    click = map_component.new_click(st.session_state.get("map"), "_click_count")
+    if click is None:
         return
-    st.session_state._last_click = clicked
+    clicked, geometry = click
     loaded = current()
     if clicked in loaded.events.index and clicked != st.session_state.selected:
         map_state.select_event(clicked, loaded, fly=False)
-        geometry = drawing.get("geometry") or {}
         if geometry.get("type") == "Point":  # where the click was (see _same_point)
             st.session_state._click_at = tuple(geometry["coordinates"][:2])
 

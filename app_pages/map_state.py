@@ -59,7 +59,7 @@ def init_state(loaded: Loaded) -> None:
     if not st.session_state.get("_init") or any(
         key not in st.session_state for key in FILTERS
     ):
-        st.session_state.update(_init=True, _last_click=None)
+        st.session_state.update(_init=True, _click_count=None)
         show_link(loaded, st.query_params.to_dict())
         return
     params = st.query_params.to_dict()

@@ -89,3 +89,41 @@ def test_sessions_of_one_view_are_sent_the_same_map():
     at.query_params["event"] = "1962-05-29-yining-riot"
     at.run()
     assert map_args(at)["feature_group"] != texts[0]["feature_group"]  # the halo
+
+
+def _clicks_app():
+    import streamlit as st
+
+    from app_pages import map_component
+
+    seen = []
+    for value in st.session_state.values_to_report:
+        click = map_component.new_click(value, "_seen")
+        seen.append(click[0] if click else None)
+    st.session_state.reported = seen
+
+
+def test_a_second_click_on_the_same_marker_is_a_new_click():
+    """The count of clicks tells a click from a report of the same drawing."""
+
+    def value(count, event="riot"):
+        drawing = {"geometry": {"type": "Point", "coordinates": [81.3, 43.9]}}
+        drawing["properties"] = {"id": event}
+        return {"last_object_clicked_count": count, "last_active_drawing": drawing}
+
+    at = AppTest.from_function(_clicks_app)
+    at.session_state.values_to_report = [
+        None,  # the map's first report: no click yet
+        value(0),  # a new map counts from 0
+        value(1),  # a click on the riot
+        value(1),  # the map moved: the same count, no click
+        value(2),  # the riot clicked again (another event was chosen meanwhile)
+        value(0),  # the page left and opened again: a new map
+        value(1),  # its first click
+        value(3, event=None) | {"last_active_drawing": {"properties": {}}},  # a label
+    ]
+    at.run()
+    assert not at.exception
+    assert at.session_state.reported == [
+        None, None, "riot", None, "riot", None, "riot", None
+    ]

@@ -131,6 +131,33 @@ def test_events_on_one_point_can_each_be_chosen(app, page, page_log, bundled):
     page_log.assert_clean()
 
 
+def test_the_marker_clicked_last_selects_its_event_again(app, page, page_log, bundled):
+    """A click on a marker, another event chosen beside the map, the marker again.
+
+    The map reports the same drawing for the second click on one marker; it used to
+    be taken for no click at all, and the detail kept the event chosen beside it.
+    """
+    open_map(page, app.url)
+    chooser = page.locator(".st-key-detail [data-testid='stExpander'] button")
+    for point in map_frame(page).evaluate(CLICKABLE_JS, [KIND_COLOURS, None, False]):
+        box = page.locator(IFRAME).bounding_box()
+        page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
+        title = bundled.title(point["id"])
+        wait_until(lambda t=title: detail_title(page) == t, f"the detail of {title!r}")
+        settle(page)
+        if chooser.count():
+            break
+    else:
+        pytest.fail("no event on the opening map has others at its place")
+    chooser.first.click()
+    wait_until(lambda: detail_title(page) != title, "another event chosen")
+    settle(page)
+    again = click_point(page, only=point["id"])
+    page.mouse.click(again["x"], again["y"])
+    wait_until(lambda: detail_title(page) == title, f"{title!r} selected again")
+    page_log.assert_clean()
+
+
 def test_a_click_opens_a_popup_at_once_with_the_figures_and_claimants(
     app, page, page_log, bundled
 ):
