@@ -256,18 +256,31 @@ def _scroll_to_detail() -> None:
     """Bring the detail into view after a new selection, when it is out of view.
 
     On a phone the detail sits below the map; on a wide screen it may be above the
-    list or the far-events list where the choice was made.
+    list or the far-events list where the choice was made, or the detail's own
+    scroll may be at the foot of the last event (a related event chosen there).
     """
     selected = st.session_state.selected
     if not selected or st.session_state.get("_scrolled_to") == selected:
         return
     st.session_state._scrolled_to = selected
-    st.html(SCROLL_JS, unsafe_allow_javascript=True)
+    # a script the browser has on the page already is not run again: each
+    # selection's script differs by a number
+    n = st.session_state["_scrolls"] = st.session_state.get("_scrolls", 0) + 1
+    st.html(
+        SCROLL_JS.replace("<script>", f"<script>/* {n} */"),
+        unsafe_allow_javascript=True,
+    )
 
 
 # Constant CSS only: the map takes the room (less padding, a narrower sidebar).
 PAGE_CSS = """<style>
 .st-key-detail { scroll-margin-top: 4rem; }
+/* the events to choose from in the detail: one column, each from its left edge */
+.st-key-detail [class*="st-key-same-"] button,
+.st-key-detail [class*="st-key-rel-"] button { justify-content: flex-start;
+  text-align: left; }
+.st-key-detail [class*="st-key-same-"] button p,
+.st-key-detail [class*="st-key-rel-"] button p { text-align: left; }
 
 
 @media (max-width: 640px) {
@@ -283,12 +296,17 @@ PAGE_CSS = """<style>
     min-width: 280px !important; }
 }
 </style>"""
-# Scroll the detail into view when its top is not on the screen (a phone after a
-# tap on the map; a choice from a list far below it).
+# Show the new event's detail from its title: the detail's own scroll goes back to
+# its top (a related event chosen at the foot of the detail kept the place it was
+# chosen at), and the page scrolls the detail into view when its top is not on the
+# screen (a phone after a tap on the map; a choice from a list far below it).
 SCROLL_JS = """<script>
 setTimeout(function () {
   var el = document.querySelector('.st-key-detail');
   if (!el) { return; }
+  [el, el.parentElement].forEach(function (box) {
+    if (box && box.scrollHeight > box.clientHeight) { box.scrollTop = 0; }
+  });
   var r = el.getBoundingClientRect();
   if (r.top < 0 || r.top > window.innerHeight - 80) {
     el.scrollIntoView({behavior: 'smooth', block: 'start'});

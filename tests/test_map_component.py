@@ -125,5 +125,12 @@ def test_a_second_click_on_the_same_marker_is_a_new_click():
     at.run()
     assert not at.exception
     assert at.session_state.reported == [
-        None, None, "riot", None, "riot", None, "riot", None
+        None,
+        None,
+        "riot",
+        None,
+        "riot",
+        None,
+        "riot",
+        None,
     ]

@@ -158,6 +158,27 @@ def test_the_marker_clicked_last_selects_its_event_again(app, page, page_log, bu
     page_log.assert_clean()
 
 
+def test_a_related_event_chosen_at_the_foot_of_the_detail_shows_from_its_title(
+    app, page, page_log, bundled
+):
+    """The detail's own scroll goes back to its top (it stayed at the foot)."""
+    page.set_viewport_size(DESKTOP)
+    event = "1962-05-29-yining-riot"
+    open_map(page, f"{app.url}/?event={event}")
+    related = page.locator(".st-key-detail [class*='st-key-rel-'] button")
+    related.first.wait_for()
+    detail = page.locator(".st-key-detail")
+    detail.evaluate("el => { el.scrollTop = el.scrollHeight; }")
+    assert detail.evaluate("el => el.scrollTop") > 0, "the detail scrolls on its own"
+    related.first.click()
+    wait_until(lambda: detail_title(page) != bundled.title(event), "the related event")
+    wait_until(lambda: detail.evaluate("el => el.scrollTop") == 0, "the detail's top")
+    title = page.locator(".st-key-detail h3").first.bounding_box()
+    box = detail.bounding_box()
+    assert box["y"] <= title["y"] < box["y"] + box["height"]
+    page_log.assert_clean()
+
+
 def test_a_click_opens_a_popup_at_once_with_the_figures_and_claimants(
     app, page, page_log, bundled
 ):
