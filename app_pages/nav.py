@@ -38,6 +38,11 @@ kbd { color: #595857 !important; opacity: 1 !important; }
 #   Streamlit: first its parameters on this page, then the page. The second push
 #   replaces the first, so one press of Back returns from the page (it took two,
 #   and on a phone the first showed the map with no event selected).
+# - A page reached from another writes its address once it has run: the parameters
+#   it was reached with, and what it adds (the map's data and view, the tour the
+#   preview of a draft shows). That first write replaces the address it was reached
+#   with, so one press of Back returns to the page before (it took two: the first
+#   showed the same page again). A write that changes a parameter is a step.
 PAGE_JS = """<script>
 (function () {
   if (window.__mapappPage) { return; }
@@ -65,19 +70,36 @@ PAGE_JS = """<script>
     params.sort();
     return params.toString();
   }
+  function keeps(search, next) {  // next holds every parameter of search, as is
+    var was = new URLSearchParams(search), now = new URLSearchParams(next);
+    var kept = true;
+    was.forEach(function (v, k) {
+      if (VIEW.indexOf(k) < 0 && now.get(k) !== v) { kept = false; }
+    });
+    return kept;
+  }
   var push = window.history.pushState;
   var last = {at: 0, search: null};  // this page's last push of new parameters
+  var arrived = null;  // the page a page change pushed, until it writes its address
+  window.addEventListener('popstate', function () { arrived = null; });
   window.history.pushState = function (state, title, url) {
     try {
       var next = new URL(url, window.location.href);
       var here = window.location;
-      if (next.pathname === here.pathname && rest(next.search) === rest(here.search)) {
-        return window.history.replaceState(state, title, url);
-      }
-      if (next.pathname !== here.pathname && next.search === here.search &&
-          last.search === here.search && Date.now() - last.at < 1000) {
-        last = {at: 0, search: null};
-        return window.history.replaceState(state, title, url);
+      if (next.pathname === here.pathname) {
+        var first = arrived === here.pathname;
+        arrived = null;
+        if (rest(next.search) === rest(here.search) ||
+            (first && keeps(here.search, next.search))) {
+          return window.history.replaceState(state, title, url);
+        }
+      } else {
+        arrived = next.pathname;
+        if (next.search === here.search && last.search === here.search &&
+            Date.now() - last.at < 1000) {
+          last = {at: 0, search: null};
+          return window.history.replaceState(state, title, url);
+        }
       }
       last = {at: Date.now(), search: next.search};
     } catch (e) { /* not a URL: leave it to the browser */ }

@@ -45,6 +45,11 @@ def test_an_uploaded_file_is_reported_and_mapped(app, page, page_log, bundled):
     page.get_by_text("Showing 1 event from your file").wait_for(timeout=TIMEOUT * 1000)
     expected = {*bundled.on_map(bundled.selected(**STORY)), "my-good"}
     wait_for_features(page, expected, page_log)
+    # one press of Back returns to the report: the map's own address (the file's
+    # token, the view) replaces the one the link opened
+    settle(page)
+    page.go_back()
+    page.get_by_text("Report on researcher-bad.csv").wait_for(timeout=TIMEOUT * 1000)
     page_log.assert_clean()
 
 
