@@ -92,7 +92,8 @@ def sidebar(loaded: Loaded) -> Selection:
             "Kinds of event",
             EVENT_KINDS,
             key="f_kinds",
-            on_change=nav.interacted,
+            on_change=_chosen,
+            args=("f_kinds", EVENT_KINDS),
             format_func=KIND_LABELS.get,
             placeholder="All kinds",
         )
@@ -100,7 +101,8 @@ def sidebar(loaded: Loaded) -> Selection:
             "Source reliability",
             GRADES,
             key="f_grades",
-            on_change=nav.interacted,
+            on_change=_chosen,
+            args=("f_grades", GRADES),
             format_func=lambda g: f"{g}: {GRADE_MEANING[g]}",
             placeholder="All grades",
             help="Keep events citing at least one source of these grades.",
@@ -121,3 +123,14 @@ def sidebar(loaded: Loaded) -> Selection:
         grades=tuple(st.session_state.f_grades),
         text=st.session_state.f_text,
     )
+
+
+def _chosen(key: str, options: tuple[str, ...]) -> None:
+    """Mark the run as the reader's; every option chosen is no filter at all.
+
+    The filter then shows its placeholder ("All kinds"), and the address names no
+    kinds, as before any was chosen (it listed all seven).
+    """
+    nav.interacted()
+    if set(st.session_state[key]) >= set(options):
+        st.session_state[key] = []

@@ -330,3 +330,17 @@ def test_events_at_the_selected_point_are_counted_by_the_clicks_rule():
         assert labels and labels[0].startswith(f"{len(want)} other event"), labels
         chooser = [b.label for b in at.button if b.key and b.key.startswith("same")]
         assert len(chooser) == len(want)
+
+
+def test_every_kind_chosen_is_no_filter():
+    """All kinds chosen one by one mean "All kinds": the address names none."""
+    from mapapp.model import EVENT_KINDS
+
+    at = run()
+    at.multiselect(key="f_kinds").set_value(list(EVENT_KINDS[:2])).run()
+    assert at.query_params["kind"] == ",".join(EVENT_KINDS[:2])
+    at.multiselect(key="f_kinds").set_value(list(EVENT_KINDS)).run()
+    assert not at.exception
+    assert at.multiselect(key="f_kinds").value == []
+    assert "kind" not in at.query_params
+    assert drawn_ids(at) == drawn_ids(run())  # the same events as no filter
