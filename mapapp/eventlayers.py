@@ -231,8 +231,13 @@ def event_groups(
         groups.append(group)
     if selected and selected in drawable.features:
         group = folium.FeatureGroup(name="Selected event", control=False)
+        # marked, so the map's script knows the selection (mapscripts.KEYS_JS)
+        halo = [
+            {**f, "properties": {**f["properties"], "selected": True}}
+            for f in drawable.features[selected]
+        ]
         folium.GeoJson(
-            {"type": "FeatureCollection", "features": drawable.features[selected]},
+            {"type": "FeatureCollection", "features": halo},
             style_function=lambda f: {"color": "#000000", "weight": 7, "opacity": 0.35},
             marker=folium.CircleMarker(
                 radius=12, color="#000000", weight=3, fill=False

@@ -39,7 +39,8 @@ LABEL_JS = """
 # Keyboard: each event marker is a labelled button (Tab to it, Enter or Space
 # selects it, as a click does); every other shape, and a shape that answers no click
 # (the offline tour's), is left out of the tab order.
-# A popup opened by a click stays open when the app redraws the event layers.
+# A popup opened by a click stays open when the app redraws the event layers for
+# the click (not when another event was chosen beside the map).
 # A click that focuses the map does not scroll the page.
 KEYS_JS = """
 (function () {
@@ -71,11 +72,21 @@ KEYS_JS = """
     }
   }
   // The app answers a click by redrawing the event layers (the selection
-  // changes); the popup the click opened is opened again on the new layer.
+  // changes); the popup the click opened is opened again on the new layer, if its
+  // event is the one selected (not after another was chosen beside the map).
   var popup = {id: null, until: 0};
+  function isSelected(id) {
+    var found = false;
+    window.map.eachLayer(function (l) {
+      var q = l.feature && l.feature.properties;
+      if (q && q.selected && q.id === id) { found = true; }
+    });
+    return found;
+  }
   function reopen(layer) {
     var p = layer.feature && layer.feature.properties;
     if (!p || !p.kind || p.id !== popup.id || Date.now() >= popup.until) { return; }
+    if (!isSelected(p.id)) { return; }
     var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
     Object.keys(layer._eventParents || {}).forEach(function (k) {
       var group = layer._eventParents[k];  // the GeoJSON layer holding the popup

@@ -81,7 +81,8 @@ def test_an_upload_outlives_a_reload_and_a_shared_link_until_deleted(
     # the data page reloaded: its report comes back with the file
     page.reload()
     page.get_by_text("Report on researcher-bad.csv").wait_for(timeout=TIMEOUT * 1000)
-    assert "unknown place (got 'Tachen'" in page.content()
+    # the report's table comes after its heading, in the same run
+    wait_until(lambda: "unknown place (got 'Tachen'" in page.content(), "the report")
     # a link to the uploaded event, reloaded: the event is shown again
     page.goto(f"{app.url}/?event=my-good&data={token}")
     page.get_by_text("Showing 1 event from your file").wait_for(timeout=TIMEOUT * 1000)

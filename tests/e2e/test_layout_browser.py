@@ -149,9 +149,13 @@ def test_the_marker_clicked_last_selects_its_event_again(app, page, page_log, bu
             break
     else:
         pytest.fail("no event on the opening map has others at its place")
+    popups = map_frame(page).locator(".leaflet-popup")
+    assert popups.count() == 1  # the click's popup, kept through the app's redraw
     chooser.first.click()
     wait_until(lambda: detail_title(page) != title, "another event chosen")
     settle(page)
+    # the clicked event's popup does not stay beside the detail of another event
+    wait_until(lambda: popups.count() == 0, "the first event's popup closed")
     again = click_point(page, only=point["id"])
     page.mouse.click(again["x"], again["y"])
     wait_until(lambda: detail_title(page) == title, f"{title!r} selected again")
