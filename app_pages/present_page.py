@@ -46,6 +46,25 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 .st-key-present-foot p { font-size: clamp(13px, 0.9vw, 20px); }
 [data-testid="stMainBlockContainer"] { padding-bottom: 0 !important; }
 .st-key-present-nav button p { font-size: clamp(15px, 1.05vw, 22px); }
+/* a phone: the step's text follows a map of half the screen, not a whole screen
+   below it; the four buttons stay on one row */
+@media (max-width: 640px) {
+  .st-key-present-map iframe { height: max(260px, 48vh) !important; }
+  .st-key-present-text, *:has(> .st-key-present-text) { height: auto !important;
+    min-height: 0 !important; max-height: none !important;
+    overflow: visible !important; }
+  .st-key-present-nav { flex-wrap: nowrap !important; gap: 0.3rem !important; }
+  .st-key-present-nav button { padding-left: 0.45rem !important;
+    padding-right: 0.45rem !important; min-width: 0 !important; }
+  .st-key-present-nav button p { font-size: 14px; white-space: nowrap; }
+}
+/* the key of "Next" on its red button: white, as the label */
+.st-key-present-next button kbd { color: #fff !important; opacity: 1 !important;
+  border-color: rgba(255, 255, 255, 0.75) !important; }
+/* no keyboard hints on a touch screen */
+@media (hover: none) and (pointer: coarse) {
+  .st-key-present-nav button kbd { display: none !important; }
+}
 </style>
 """
 

@@ -291,3 +291,28 @@ def test_back_and_forward_go_through_the_steps_shown(app, page, page_log, tour_s
     page.go_forward()
     page.get_by_text(f"Step 3 of {n}").wait_for(timeout=TIMEOUT * 1000)
     page_log.assert_clean()
+
+
+def test_on_a_phone_the_step_starts_on_the_first_screen(app, browser, artifacts):
+    """A student's phone: the buttons on one row, no keys, the title under the map."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{app.url}/present?tour=default&step=4")
+        title = page.locator(".st-key-present-title")
+        title.wait_for(timeout=FIRST_LOAD * 1000)
+        page.locator(IFRAME).wait_for()
+        time.sleep(1)  # the layout settles (the map's frame is sized by the CSS)
+        buttons = page.locator(".st-key-present-nav button")
+        assert buttons.count() == 4
+        tops = {round(buttons.nth(k).bounding_box()["y"]) for k in range(4)}
+        assert len(tops) == 1, f"the buttons wrap: {tops}"
+        hints = page.locator(".st-key-present-nav kbd")
+        assert all(not hints.nth(k).is_visible() for k in range(hints.count()))
+        box = title.bounding_box()
+        assert box["y"] + box["height"] <= 844, "the step's title is below the fold"
+        page.screenshot(path=artifacts / "present-phone.png")  # look at it
+    finally:
+        context.close()
