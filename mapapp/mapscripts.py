@@ -101,6 +101,14 @@ KEYS_JS = """
       }
     });
   }
+  function eventOf(overlay) {
+    var f = overlay && overlay._source && overlay._source.feature;
+    return f && f.properties && f.properties.kind ? f.properties.id : null;
+  }
+  function sameEvent(tooltip, popup) {
+    return !tooltip.options.permanent && eventOf(tooltip) !== null &&
+      eventOf(tooltip) === eventOf(popup);
+  }
   function attach() {
     if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
     window.map.on('layeradd', function (e) {
@@ -110,6 +118,16 @@ KEYS_JS = """
       var src = e.popup._source, p = src && src.feature && src.feature.properties;
       popup.id = p && p.kind ? p.id : null;
       popup.until = 0;
+      window.map.eachLayer(function (l) {  // its hover label would overlap it
+        if (l instanceof L.Tooltip && sameEvent(l, e.popup)) { l.close(); }
+      });
+    });
+    // no hover label (the event's, or its selection ring's) over its open popup
+    window.map.on('tooltipopen', function (e) {
+      var open = window.map._popup;
+      if (open && window.map.hasLayer(open) && sameEvent(e.tooltip, open)) {
+        setTimeout(function () { e.tooltip.close(); }, 0);
+      }
     });
     window.map.on('popupclose', function () { popup.until = Date.now() + 3000; });
     // Leaflet focuses the map on mousedown (for its arrow keys). When the map's

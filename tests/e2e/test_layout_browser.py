@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlparse
 
 import pytest
@@ -219,6 +220,12 @@ def test_a_click_opens_a_popup_at_once_with_the_figures_and_claimants(
     settle(page)
     assert popup.is_visible(), "the popup stays open when the detail arrives"
     assert event.title in popup.inner_text()
+    # the pointer on the marker: no hover label over its open popup
+    page.mouse.move(point["x"] + 1, point["y"])
+    page.mouse.move(point["x"], point["y"])
+    time.sleep(0.5)
+    hover = frame.locator(".leaflet-tooltip:not(.place-label)")
+    assert not any(hover.nth(k).is_visible() for k in range(hover.count()))
     page_log.assert_clean()
 
 
