@@ -165,20 +165,52 @@ def step_svg(
             d = _path(geom, view, x0, y0)
             paint = f'fill="{colour}"' if filled else 'fill="none"'
             out.append(f'<path d="{d}" {paint} stroke="{colour}" stroke-width="5"/>')
-    for props, geom in _shapes(base.labels["features"], extent, view[2]):
-        x, y = _world(np.array([geom.x]), np.array([geom.y]), view[2])
-        area = props.get("direction") == "area"
-        style = ' font-style="italic" fill="#555"' if area else ' fill="#222"'
-        if not area:
-            cx, cy = x[0] - x0, y[0] - y0
-            out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="#333"/>')
-        out.append(
-            f'<text x="{x[0] - x0 + 5:.1f}" y="{y[0] - y0 - 4:.1f}" font-size="12" '
-            f'font-family="sans-serif"{style} stroke="#fff" stroke-width="3" '
-            f'paint-order="stroke">{props["name_1962"]}</text>'
-        )
+    out += _labels(_shapes(base.labels["features"], extent, view[2]), view, x0, y0)
     out.append("</svg>")
     return "".join(out)
+
+
+LABEL_SIZE = 12  # px of a place name on the printed map
+_CHAR_WIDTH = 0.6  # of the font size: a wide estimate of a sans-serif letter
+
+
+def _labels(
+    labels: Sequence[tuple[dict, Any]],
+    view: tuple[float, float, float],
+    x0: float,
+    y0: float,
+) -> list[str]:
+    """Return the places' dots and names; a name that would overprint one is left out.
+
+    As on the app's map, a label of a higher rank (:data:`mapapp.mapview.LABEL_RANK`)
+    is placed first, ties in the order drawn; there the browser measures each
+    label, here its box is estimated from its letters (a printed page has no one to
+    zoom in). Every place keeps its dot.
+    """
+    dots, names, placed = [], [], []
+    ranked = sorted(labels, key=lambda pg: -int(pg[0].get("rank") or 0))
+    for props, geom in ranked:
+        x, y = _world(np.array([geom.x]), np.array([geom.y]), view[2])
+        cx, cy = x[0] - x0, y[0] - y0
+        area = props.get("direction") == "area"
+        if not area:
+            dots.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="2.5" fill="#333"/>')
+        name = props["name_1962"]
+        width = _CHAR_WIDTH * LABEL_SIZE * len(html.unescape(name))
+        box_ = (cx + 5, cy - 4 - LABEL_SIZE, cx + 5 + width, cy)
+        if any(
+            box_[0] < b[2] and box_[2] > b[0] and box_[1] < b[3] and box_[3] > b[1]
+            for b in placed
+        ):
+            continue
+        placed.append(box_)
+        style = ' font-style="italic" fill="#555"' if area else ' fill="#222"'
+        names.append(
+            f'<text x="{cx + 5:.1f}" y="{cy - 4:.1f}" font-size="{LABEL_SIZE}" '
+            f'font-family="sans-serif"{style} stroke="#fff" stroke-width="3" '
+            f'paint-order="stroke">{name}</text>'
+        )
+    return dots + names
 
 
 def handout_html(

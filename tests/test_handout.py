@@ -51,3 +51,43 @@ def test_the_print_css_shows_only_the_handout_when_printing():
     css = handout.PRINT_CSS
     assert css.strip().startswith(".handout { display: none; }")
     assert "@media print" in css and "break-after: page" in css
+
+
+def test_names_on_the_printed_map_never_overprint_the_higher_rank_wins():
+    """Two names at one spot: the higher rank's is printed; far apart, both."""
+    from types import SimpleNamespace
+
+    def label(name, lon, lat, rank, direction="right"):
+        return {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": {"name_1962": name, "direction": direction, "rank": rank},
+        }
+
+    empty = {"type": "FeatureCollection", "features": []}
+    labels = [
+        label("Smalltown", 81.30, 43.91, 1),
+        label("Yining", 81.31, 43.91, 5),
+        label("Area &amp; Co", 81.30, 43.92, 0, "area"),
+        label("Faraway", 84.0, 46.0, 1),
+    ]
+    base = SimpleNamespace(
+        basemap=empty, border=empty, labels={**empty, "features": labels}
+    )
+    svg = handout.step_svg((44.5, 82.5, 6), base, [], "crossing")
+    texts = re.findall(r"<text [^>]*>([^<]*)</text>", svg)
+    assert texts == ["Yining", "Faraway"]
+    assert svg.count('r="2.5"') == 3  # every place keeps its dot (not the area)
+    # the bundled tour's maps: no two printed names overlap (boxes as estimated)
+    _, slides, loaded = _tour()
+    text = re.compile(r'<text x="([^"]+)" y="([^"]+)"[^>]*>([^<]*)<')
+    size = handout.LABEL_SIZE
+    for slide in slides:
+        svg = handout.step_svg(slide.view, loaded.base, [], slide.kind)
+        boxes = [
+            (float(x), float(y) - size, float(x) + 0.6 * size * len(t), float(y))
+            for x, y, t in text.findall(svg)
+        ]
+        for i, a in enumerate(boxes):
+            for b in boxes[:i]:
+                assert not (a[0] < b[2] and a[2] > b[0] and a[1] < b[3] and a[3] > b[1])
