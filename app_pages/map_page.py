@@ -299,19 +299,35 @@ PAGE_CSS = """<style>
 # Show the new event's detail from its title: the detail's own scroll goes back to
 # its top (a related event chosen at the foot of the detail kept the place it was
 # chosen at), and the page scrolls the detail into view when its top is not on the
-# screen (a phone after a tap on the map; a choice from a list far below it).
+# screen (a phone after a tap on the map or a link; a choice from a list far below
+# it), again as the page is laid out, until the reader scrolls.
 SCROLL_JS = """<script>
-setTimeout(function () {
-  var el = document.querySelector('.st-key-detail');
-  if (!el) { return; }
-  [el, el.parentElement].forEach(function (box) {
-    if (box && box.scrollHeight > box.clientHeight) { box.scrollTop = 0; }
+(function () {
+  // for two seconds the page is still laid out (the map's frame, the lists): the
+  // detail is put back in view each time it moves out, unless the reader scrolls
+  var until = Date.now() + 2000, reset = false, stop = false;
+  function quit() { stop = true; }
+  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (name) {
+    window.addEventListener(name, quit, {once: true, passive: true});
   });
-  var r = el.getBoundingClientRect();
-  if (r.top < 0 || r.top > window.innerHeight - 80) {
-    el.scrollIntoView({behavior: 'smooth', block: 'start'});
+  function place() {
+    var el = document.querySelector('.st-key-detail');
+    if (el && !reset) {
+      reset = true;
+      [el, el.parentElement].forEach(function (box) {
+        if (box && box.scrollHeight > box.clientHeight) { box.scrollTop = 0; }
+      });
+    }
+    if (el && !stop) {
+      var r = el.getBoundingClientRect();
+      if (r.top < 0 || r.top > window.innerHeight - 80) {
+        el.scrollIntoView({block: 'start'});  // at once: the layout moves under it
+      }
+    }
+    if (!stop && Date.now() < until) { setTimeout(place, 200); }
   }
-}, 300);
+  setTimeout(place, 100);
+})();
 </script>"""
 
 

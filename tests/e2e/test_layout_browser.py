@@ -62,6 +62,27 @@ def test_on_a_phone_the_sidebar_is_closed_and_a_tap_brings_the_detail(
     page_log.assert_clean()
 
 
+def test_on_a_phone_a_link_to_an_event_opens_on_its_title(app, browser):
+    """Each load of an event's link on a phone ends with the event's title in view.
+
+    The page scrolled to the detail once, smoothly, while the map's frame and the
+    lists were still being laid out: it landed at the top, on the title, or halfway
+    down the detail, from one load to the next (found by a walk).
+    """
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        for _ in range(4):
+            page = context.new_page()
+            open_map(page, f"{app.url}/?event=1962-05-29-yining-riot")
+            settle(page)
+            time.sleep(2.5)  # the page's own scrolling is over
+            title = page.locator(".st-key-detail h3").first.bounding_box()
+            assert 0 <= title["y"] < PHONE["height"] - title["height"], title
+            page.close()
+    finally:
+        context.close()
+
+
 def path(page) -> str:
     return urlparse(current_url(page)).path
 
