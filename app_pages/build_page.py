@@ -170,8 +170,13 @@ def _finder(loaded: Loaded) -> None:
         format_func=lambda e: f"{by_id[e].when.human()}: {by_id[e].title}",
         key=key,
     )
+    taken = [
+        i + 1 for i, step in enumerate(_draft()["steps"]) if step["event"] == choice
+    ]
+    if taken:
+        st.caption(f"Already step {', '.join(map(str, taken))} of the tour.")
     st.button(
-        "Add as the next step",
+        "Add it again as the next step" if taken else "Add as the next step",
         key="build-add",
         type="primary",
         on_click=nav.guarded(_add),

@@ -47,6 +47,8 @@ section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 /* the key of "Next" on its red button: white, as the label */
 .st-key-present-next button kbd { color: #fff !important; opacity: 1 !important;
   border-color: rgba(255, 255, 255, 0.75) !important; }
+/* a button that cannot be used: its key as faint as its label */
+.st-key-present-nav button:disabled kbd { opacity: 0.4 !important; }
 /* no keyboard hints on a touch screen */
 @media (hover: none) and (pointer: coarse) {
   .st-key-present-nav button kbd { display: none !important; }

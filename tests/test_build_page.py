@@ -28,3 +28,14 @@ def test_a_draft_link_that_cannot_be_opened_says_so_until_dismissed():
     assert "The link's draft could not be opened" in said()
     at.button(key="build-dismiss-notes").click().run()
     assert "could not be opened" not in said()
+
+
+def test_an_event_already_in_the_tour_says_which_step_it_is():
+    at = AppTest.from_function(_build_app, default_timeout=90)
+    at.run()
+    at.text_input(key="build-find").set_value("riot").run()
+    assert at.button(key="build-add").label == "Add as the next step"
+    at.button(key="build-add").click().run()
+    assert not at.exception, at.exception
+    assert at.button(key="build-add").label == "Add it again as the next step"
+    assert "Already step 1 of the tour." in [c.value for c in at.caption]

@@ -43,12 +43,16 @@ def steps_heading(page) -> str:
     return page.get_by_text(re.compile(r"^Steps \(\d+\)$")).first.inner_text()
 
 
-def add(page, words: str) -> str:
-    """Search, then add the first match; return the title of the step added."""
+def add(page, words: str, title: str | None = None) -> str:
+    """Search, then add the first match (or the one titled so); return its title."""
     box = one(page.get_by_label("Search titles, summaries and place names"))
     box.fill(words)
     box.press("Enter")
     idle(page)
+    if title is not None:
+        page.locator(".stSelectbox").filter(has_text="Matches").click()
+        page.get_by_role("option", name=re.compile(re.escape(title))).first.click()
+        idle(page)
     before = steps_heading(page)
     page.get_by_role("button", name="Add as the next step").click()
     page.wait_for_function(
@@ -65,8 +69,12 @@ def add(page, words: str) -> str:
 def test_a_teacher_builds_a_tour(app, page, page_log, tmp_path):
     page.goto(f"{app.url}/build")
     page.get_by_role("heading", name="Build a tour").wait_for(timeout=FIRST_LOAD)
-    titles = [add(page, words) for words in ("riot", "memorandum", "Khorgos")]
-    assert steps_heading(page) == "Steps (3)"
+    titles = [
+        add(page, "riot", "Riot in Yining"),
+        add(page, "memorandum", "Ba-ke-tu"),
+        add(page, "Khorgos"),
+    ]
+    assert steps_heading(page) == "Steps (3)" and len(set(titles)) == 3
     # each step starts with its event's own summary, and can be rewritten
     narration = page.get_by_label("Narration (your words; keep who says so)")
     assert narration.count() == 3 and narration.nth(0).input_value()
