@@ -306,9 +306,13 @@ SCROLL_JS = """<script>
   // for two seconds the page is still laid out (the map's frame, the lists): the
   // detail is put back in view each time it moves out, unless the reader scrolls
   var until = Date.now() + 2000, reset = false, stop = false;
-  function quit() { stop = true; }
-  ['wheel', 'touchstart', 'keydown', 'mousedown'].forEach(function (name) {
-    window.addEventListener(name, quit, {once: true, passive: true});
+  var names = ['wheel', 'touchstart', 'keydown', 'mousedown'];
+  function quit() {
+    stop = true;
+    names.forEach(function (name) { window.removeEventListener(name, quit); });
+  }
+  names.forEach(function (name) {
+    window.addEventListener(name, quit, {passive: true});
   });
   function place() {
     var el = document.querySelector('.st-key-detail');
@@ -324,7 +328,8 @@ SCROLL_JS = """<script>
         el.scrollIntoView({block: 'start'});  // at once: the layout moves under it
       }
     }
-    if (!stop && Date.now() < until) { setTimeout(place, 200); }
+    if (stop) { return; }
+    if (Date.now() < until) { setTimeout(place, 200); } else { quit(); }
   }
   setTimeout(place, 100);
 })();
