@@ -22,7 +22,7 @@ from mapapp.errors import MapAppError
 from mapapp.load import parse_tours, read_tours
 from mapapp.model import EVENT_KINDS
 from mapapp.problems import build
-from mapapp.select import Selection, select
+from mapapp.select import Selection, select, title_first
 from mapapp.style import KIND_LABELS
 
 DRAFT_LABEL = "tour-draft.json"
@@ -154,6 +154,7 @@ def _finder(loaded: Loaded) -> None:
         key="build-kinds",
     )
     ids = select(loaded.data, Selection(text=text, kinds=tuple(kinds)), loaded.keys)
+    ids = title_first(loaded.data, ids, text)
     by_id = loaded.by_id
     # a new search is a new list: a new widget, so that it never shows a stale choice
     key = "build-choice-" + hashlib.sha1(repr((text, kinds)).encode()).hexdigest()[:8]

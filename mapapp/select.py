@@ -98,6 +98,22 @@ def select(
     ]
 
 
+def title_first(data: Dataset, ids: Iterable[str], text: str) -> list[str]:
+    """Order the ids of a search so that events with every word in the title lead.
+
+    The order within each part is kept (the dataset's, by date). A search box
+    answers a title first: "riot" puts the Yining riot before events whose
+    summaries mention it.
+    """
+    ids = list(ids)
+    words = [fold(word) for word in text.split()]
+    if not words:
+        return ids
+    by_id = {ev.id: ev for ev in data.events}
+    titled = {i for i in ids if all(w in _fold_words(by_id[i].title) for w in words)}
+    return [i for i in ids if i in titled] + [i for i in ids if i not in titled]
+
+
 def date_span(events: Iterable[Event]) -> tuple[date, date]:
     """Return the first and last day the events may mean (open ends: the known side)."""
     whens = [e.when for e in events]

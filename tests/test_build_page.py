@@ -39,3 +39,13 @@ def test_an_event_already_in_the_tour_says_which_step_it_is():
     assert not at.exception, at.exception
     assert at.button(key="build-add").label == "Add it again as the next step"
     assert "Already step 1 of the tour." in [c.value for c in at.caption]
+
+
+def test_a_search_offers_the_events_named_in_their_title_first():
+    at = AppTest.from_function(_build_app, default_timeout=90)
+    at.run()
+    at.text_input(key="build-find").set_value("riot").run()
+    assert not at.exception, at.exception
+    (choice,) = [s for s in at.selectbox if (s.key or "").startswith("build-choice-")]
+    assert choice.value == "1962-05-29-yining-riot"  # not an earlier event's summary
+    assert "Riot in Yining" in choice.options[0]

@@ -4,7 +4,7 @@ import pytest
 
 from mapapp.dataset import Dataset
 from mapapp.model import Event, Source
-from mapapp.select import Selection, date_span, search_keys, select
+from mapapp.select import Selection, date_span, search_keys, select, title_first
 from tests.conftest import make_place
 
 
@@ -88,3 +88,17 @@ def test_bad_selection_values():
 
 def test_date_span(data):
     assert date_span(data.events) == (date(1962, 3, 1), date(1962, 8, 1))
+
+
+def test_a_search_puts_title_matches_first_and_keeps_date_order_within(data):
+    events = (
+        ev("report", "1962-04-01", title="Report", summary="a riot feared at Yining"),
+        ev("riot", "1962-05-29", title="Riot at Yining"),
+        ev("after", "1962-06-01", title="After the riot", summary="arrests"),
+    )
+    data = Dataset(events=events, sources=data.sources, places=data.places)
+    found = select(data, Selection(text="riot"))
+    assert found == ["report", "riot", "after"]  # by date
+    assert title_first(data, found, "riot") == ["riot", "after", "report"]
+    assert title_first(data, found, "RIOT yining") == ["riot", "report", "after"]
+    assert title_first(data, found, "") == found
