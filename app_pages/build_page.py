@@ -14,19 +14,16 @@ import json
 import streamlit as st
 from streamlit_folium import st_folium
 
-from app_pages import map_component, nav
-from app_pages.loaded import RENDER_FIGURE, Loaded, base_map, load, upload_store
-from mapapp import eventlayers, tour, tourhtml, uploads
+from app_pages import build_draft, map_component, nav
+from app_pages.loaded import RENDER_FIGURE, Loaded, base_map, load
+from mapapp import eventlayers, tour, tourhtml
 from mapapp.detail import count, md_escape
-from mapapp.errors import MapAppError
 from mapapp.load import parse_tours, read_tours
 from mapapp.model import EVENT_KINDS
 from mapapp.problems import build
 from mapapp.select import Selection, select, title_first
 from mapapp.style import KIND_LABELS
 
-DRAFT_LABEL = "tour-draft.json"
-EMPTY = {"id": "my-tour", "title": "My tour", "description": "", "steps": []}
 # Ask before leaving a page whose draft is not yet kept (a reload keeps it: the
 # token is in the address once the first change is saved).
 LEAVE_JS = """<script>
@@ -36,111 +33,6 @@ window.onbeforeunload = (e) => {
   e.preventDefault(); e.returnValue = ''; return '';
 };
 </script>"""
-
-
-def read_draft(token: str) -> dict:
-    """Return the draft kept under a token (raise UploadError if there is none)."""
-    try:
-        kept = upload_store().get(token)
-    except uploads.UploadExpired:
-        raise uploads.UploadExpired(
-            "the draft this link names has expired or was deleted (drafts are kept "
-            "24 hours); build it again"
-        ) from None
-    try:
-        draft = json.loads(kept.raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise uploads.UploadError("the kept draft is not readable") from None
-    if not isinstance(draft, dict) or not isinstance(draft.get("steps"), list):
-        raise uploads.UploadError("the kept draft is not a tour")
-    return draft
-
-
-def draft_tour(draft: dict) -> tour.Tour:
-    """Return the draft as a Tour (pydantic ValidationError if it is not one yet)."""
-    return tour.Tour.model_validate(_filled(draft))
-
-
-def _draft() -> dict:
-    return st.session_state.setdefault("build_draft", json.loads(json.dumps(EMPTY)))
-
-
-def _save() -> None:
-    """Keep the draft on the server, under the token in the address."""
-    draft = _draft()
-    raw = json.dumps(draft, ensure_ascii=False).encode("utf-8")
-    token = st.session_state.get("build_token")
-    store = upload_store()
-    try:  # one token per draft, kept up to date: its links stay valid
-        kept = store.update(token, raw) if token else store.put(raw, DRAFT_LABEL, False)
-    except uploads.UploadError:
-        try:  # the draft's token expired, or names nothing here: a new one
-            kept = store.put(raw, DRAFT_LABEL, False)
-        except uploads.UploadError as exc:
-            st.session_state.build_note = f"Not kept on the server: {exc}."
-            return
-    st.session_state.build_token = kept.token
-    st.session_state.build_saved = raw
-
-
-def _restore() -> None:
-    """Take the draft from ``?draft=`` once per token (a reload, a shared link)."""
-    token = st.query_params.get("draft")
-    if not token or token in (
-        st.session_state.get("build_token"),
-        st.session_state.get("_build_tried"),
-    ):
-        return
-    st.session_state._build_tried = token
-    try:
-        draft = read_draft(token)
-    except MapAppError as exc:
-        st.session_state._build_notes = [str(exc)]
-        return
-    st.session_state.pop("_build_notes", None)
-    st.session_state.build_draft = draft
-    st.session_state.build_token = token
-    st.session_state.build_saved = json.dumps(draft, ensure_ascii=False).encode()
-
-
-def _add(event_id: str) -> None:
-    ev = load().by_id[event_id]
-    _draft()["steps"].append({"event": event_id, "narration": ev.summary.strip()})
-    _save()
-
-
-def _move(i: int, by: int) -> None:
-    steps = _draft()["steps"]
-    j = i + by
-    if 0 <= j < len(steps):
-        steps[i], steps[j] = steps[j], steps[i]
-        _save()
-
-
-def _remove(i: int) -> None:
-    del _draft()["steps"][i]
-    _save()
-
-
-def _edit(field: str, key: str, i: int | None = None) -> None:
-    value = st.session_state[key].strip() or None  # an empty narration is none
-    if i is None:
-        _draft()[field] = value
-    else:
-        _draft()["steps"][i][field] = value
-    _save()
-
-
-def _take_view(i: int, view: dict) -> None:
-    _draft()["steps"][i]["view"] = view
-    _save()
-
-
-def _load_tour(chosen: tour.Tour) -> None:
-    st.session_state.build_draft = json.loads(chosen.model_dump_json(exclude_none=True))
-    # new keys for the head's fields, so that they show the loaded tour's values
-    st.session_state.build_loads = st.session_state.get("build_loads", 0) + 1
-    _save()
 
 
 def _finder(loaded: Loaded) -> None:
@@ -172,7 +64,9 @@ def _finder(loaded: Loaded) -> None:
         key=key,
     )
     taken = [
-        i + 1 for i, step in enumerate(_draft()["steps"]) if step["event"] == choice
+        i + 1
+        for i, step in enumerate(build_draft.current()["steps"])
+        if step["event"] == choice
     ]
     if taken:
         st.caption(f"Already step {', '.join(map(str, taken))} of the tour.")
@@ -180,7 +74,7 @@ def _finder(loaded: Loaded) -> None:
         "Add it again as the next step" if taken else "Add as the next step",
         key="build-add",
         type="primary",
-        on_click=nav.guarded(_add),
+        on_click=nav.guarded(build_draft.add),
         args=(choice,),
     )
     _map(loaded, choice)
@@ -225,7 +119,7 @@ def _current_view() -> dict | None:
 
 def _steps(loaded: Loaded, problems: dict[int, list[str]]) -> None:
     """List the steps: narration, order, removal, view, and what is wrong."""
-    steps = _draft()["steps"]
+    steps = build_draft.current()["steps"]
     st.subheader(f"Steps ({len(steps)})")
     if not steps:
         st.info("No steps yet: find an event on the left and add it.")
@@ -241,27 +135,28 @@ def _steps(loaded: Loaded, problems: dict[int, list[str]]) -> None:
                 "Narration (your words; keep who says so)",
                 value=step.get("narration") or "",
                 key=key,
-                on_change=nav.guarded(_edit),
+                on_change=nav.guarded(build_draft.edit),
                 args=("narration", key, i),
                 height=110,
             )
             for message in problems.get(i, []):
                 st.warning(message)
             with st.container(horizontal=True, gap="small"):  # sized to their words
-                st.button("↑ Up", key=f"build-up-{i}", on_click=nav.guarded(_move),
+                move = nav.guarded(build_draft.move)
+                st.button("↑ Up", key=f"build-up-{i}", on_click=move,
                           args=(i, -1), disabled=i == 0)  # fmt: skip
-                st.button("↓ Down", key=f"build-down-{i}", on_click=nav.guarded(_move),
+                st.button("↓ Down", key=f"build-down-{i}", on_click=move,
                           args=(i, 1), disabled=i == len(steps) - 1)  # fmt: skip
                 st.button(
                     "Remove",
                     key=f"build-remove-{i}",
-                    on_click=nav.guarded(_remove),
+                    on_click=nav.guarded(build_draft.remove),
                     args=(i,),
                 )
                 st.button(
                     "Use the map's view",
                     key=f"build-view-{i}",
-                    on_click=nav.guarded(_take_view),
+                    on_click=nav.guarded(build_draft.take_view),
                     args=(i, view),
                     disabled=view is None,
                     help="Take the centre and zoom of the map on the left for this "
@@ -279,10 +174,10 @@ def _check(
     loaded: Loaded,
 ) -> tuple[tour.Tour | None, dict[int, list[str]], list[str]]:
     """Return the draft as a Tour, step problems by step, and the other problems."""
-    draft = _draft()
+    draft = build_draft.current()
     if not draft["steps"]:
         return None, {}, []
-    chosen, found = build(tour.Tour, _filled(draft), "the draft", 0)
+    chosen, found = build(tour.Tour, build_draft.filled(draft), "the draft", 0)
     if chosen is None:
         return None, {}, [f"{p.field}: {p.message}" for p in found]
     text = tour.tour_yaml(chosen)
@@ -300,13 +195,8 @@ def _check(
     return chosen, by_step, other
 
 
-def _filled(draft: dict) -> dict:
-    """Return the draft with a description (its title when it has none)."""
-    return {**draft, "description": draft.get("description") or draft.get("title", "")}
-
-
 def _head(loaded: Loaded) -> None:
-    draft = _draft()
+    draft = build_draft.current()
     st.title("Build a tour")
     st.caption(
         "Find events, add them in order, write each step's narration (it starts as "
@@ -326,7 +216,7 @@ def _head(loaded: Loaded) -> None:
             label,
             value=draft.get(field) or "",
             key=key,
-            on_change=nav.guarded(_edit),
+            on_change=nav.guarded(build_draft.edit),
             args=(field, key),
         )
     with st.expander("Start from an existing tour"):
@@ -335,7 +225,7 @@ def _head(loaded: Loaded) -> None:
         pick = st.selectbox("A bundled tour", names, key="build-bundled",
                             format_func=lambda t: bundled.tours[t].title)  # fmt: skip
         st.button("Edit a copy of it", key="build-load-bundled",
-                  on_click=nav.guarded(_load_tour),
+                  on_click=nav.guarded(build_draft.load_tour),
                   args=(bundled.tours[pick],) if pick else ())  # fmt: skip
         upload = st.file_uploader("Or a tour file (.yaml)", type=["yaml", "yml"],
                                   key="build-upload")  # fmt: skip
@@ -346,7 +236,7 @@ def _head(loaded: Loaded) -> None:
                 for p in problems:
                     st.error(str(p))
             else:
-                _load_tour(next(iter(tours.tours.values())))
+                build_draft.load_tour(next(iter(tours.tours.values())))
                 st.rerun()
 
 
@@ -391,7 +281,7 @@ def _downloads(loaded: Loaded, chosen: tour.Tour | None, other: list[str]) -> No
 def render() -> None:
     """Draw the tour builder."""
     loaded = load()
-    _restore()
+    build_draft.restore()
     nav.show_notes(
         "_build_notes",
         lambda note: f"The link's draft could not be opened: {md_escape(note)}.",
@@ -413,6 +303,6 @@ def render() -> None:
     if token:
         st.query_params["draft"] = token
     saved = st.session_state.get("build_saved")
-    current = json.dumps(_draft(), ensure_ascii=False).encode("utf-8")
-    if _draft()["steps"] and saved != current:
+    current = json.dumps(build_draft.current(), ensure_ascii=False).encode("utf-8")
+    if build_draft.current()["steps"] and saved != current:
         st.container(key="build-unsaved")

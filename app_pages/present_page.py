@@ -47,7 +47,7 @@ def _draft() -> tour.Tour | None:
     token = st.query_params.get("draft")
     if not token:
         return None
-    from app_pages.build_page import draft_tour, read_draft
+    from app_pages.build_draft import draft_tour, read_draft
 
     try:
         chosen = draft_tour(read_draft(token))
