@@ -46,9 +46,11 @@ def _formats() -> None:
         f"""
 Load a **CSV** or **GeoJSON** file of events (UTF-8, at most {LIMIT_MB} MB). The
 smallest CSV has this header:
-
-`{",".join(importer.HEADER)}`
-
+"""
+    )
+    st.code(",".join(importer.HEADER), language=None)
+    st.markdown(
+        f"""
 **Required in every row:** {REQUIRED_LIST} and `source`; `people` needs its
 `claimant`. The other columns may be empty (an event with no `place` and no
 `lon`/`lat` is listed, not mapped).

@@ -46,6 +46,13 @@ def _drawn(at: AppTest) -> str:
     return map_args(at)["feature_group"]
 
 
+def test_the_csv_header_is_a_line_of_its_own_to_copy():
+    from mapapp import importer
+
+    at = _start()
+    assert ",".join(importer.HEADER) in [c.value for c in at.code]
+
+
 def test_upload_maps_good_rows_beside_the_bundled_events():
     at = _upload(_start(), "researcher.csv", (IMPORTS / "researcher.csv").read_bytes())
     metrics = {m.label: m.value for m in at.metric}
