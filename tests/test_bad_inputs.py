@@ -7,7 +7,7 @@ temporary file in the output folder). Entry points:
 
 1. record files (YAML events and sources, the GeoJSON gazetteer): ``mapapp validate``
    and ``mapapp export --events`` against ``tests/data/mini``; the older corpus of
-   ``tests/data/bad`` (``tests/test_io.py``) runs through the CLI here too;
+   ``tests/data/bad`` (``tests/test_load.py``) runs through the CLI here too;
 2. CSV and GeoJSON imports: :func:`mapapp.importer.import_events`, ``mapapp
    validate FILE`` and ``mapapp export --events FILE`` against the bundled data;
 3. the arguments of ``mapapp export``;
@@ -48,7 +48,7 @@ from mapapp.errors import DataError
 from mapapp.model import Event
 from mapapp.urlstate import ViewState, parse
 from tests.conftest import MINI
-from tests.test_io import CORPUS as OLD_CORPUS
+from tests.test_load import CORPUS as OLD_CORPUS
 
 ROOT = Path(__file__).resolve().parent.parent
 HERE = "tests/data/bad_inputs"

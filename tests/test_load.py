@@ -1,11 +1,11 @@
-"""The broken-file corpus: each file gives exactly the messages listed here."""
+"""Reading and checking a dataset (mapapp.load): the broken-file corpus, each file
+giving exactly the messages listed here."""
 
 from pathlib import Path
 
 import pytest
 
-from mapapp import io, load, validate, write
-from mapapp.errors import DataError
+from mapapp import load, validate
 from tests.conftest import DATA
 
 BAD = DATA / "bad"
@@ -169,38 +169,6 @@ def test_quote_matches_across_line_breaks(mini_root):
     # the quote spans a line break in memo.txt ("crossed\nthe border")
     assert data.event("crossing-a").sources[0].quote == "crossed the border on 22 April"
     assert validate.check(data) == []
-
-
-def test_yaml_keeps_dates_as_text(tmp_path):
-    doc = io.parse_yaml("when: 1962-04-22\nyear: 1962\n", "x.yaml")
-    assert doc == {"when": "1962-04-22", "year": 1962}
-    assert doc.lines == {"when": 1, "year": 2}
-
-
-def test_too_large_file_is_refused(tmp_path, monkeypatch):
-    big = tmp_path / "big.yaml"
-    big.write_text("- id: a\n" + "#" * 2000)
-    monkeypatch.setattr(io, "MAX_BYTES", 1000)
-    with pytest.raises(DataError, match=r"big.yaml: file is 0.0 MB; the limit is 0 MB"):
-        io.read_text(big, "big.yaml")
-
-
-def test_bom_is_accepted():
-    assert io.decode("\ufeff- id: a\n".encode(), "x") == "- id: a\n"
-
-
-def test_write_atomic_leaves_nothing_on_failure(tmp_path, monkeypatch):
-    target = tmp_path / "out.json"
-    target.write_text("old")
-
-    def boom(*args):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(write.os, "replace", boom)
-    with pytest.raises(OSError, match="disk full"):
-        write.write_atomic(target, "new")
-    assert target.read_text() == "old"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
 
 
 def test_an_event_that_cannot_be_read_is_reported_once(mini_root, tmp_path):
