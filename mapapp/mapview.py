@@ -43,7 +43,10 @@ PLACE_LABEL_CSS = (
     ".place-label:before{display:none}"
     ".place-area{font-style:italic;letter-spacing:.08em;color:#555}"
     # the scale's text in Leaflet's own size: the page's larger font overflowed it
-    ".leaflet-control-scale-line{font:11px/1.4 sans-serif;white-space:nowrap}</style>"
+    ".leaflet-control-scale-line{font:11px/1.4 sans-serif;white-space:nowrap}"
+    # a popup never wider than the map (a phone's map is narrower than its 320 px):
+    # its frame adds 46 px, and Leaflet pans it 5 px clear of each edge
+    ".leaflet-popup-content{max-width:calc(100vw - 70px)}</style>"
 )
 
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}

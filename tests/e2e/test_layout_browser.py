@@ -250,6 +250,29 @@ def test_a_click_opens_a_popup_at_once_with_the_figures_and_claimants(
     page_log.assert_clean()
 
 
+def test_on_a_phone_a_popup_fits_the_map_with_its_close_button(app, page, page_log):
+    """A popup as wide as a desktop's ran past a phone's map, its × cut off."""
+    page.set_viewport_size(PHONE)
+    open_map(page, app.url)
+    point = click_point(page, multi=None)
+    page.mouse.click(point["x"], point["y"])
+    wait_until(lambda: detail_title(page), "the detail of the tapped event")
+    settle(page)  # the layers drawn again for the selection, the popup reopened
+    frame = map_frame(page)
+    wait_until(lambda: frame.locator(".leaflet-popup").count() == 1, "one popup")
+    time.sleep(0.6)  # Leaflet pans a popup into view
+    width = frame.evaluate("() => document.documentElement.clientWidth")
+    for part in (".leaflet-popup-content-wrapper", ".leaflet-popup-close-button"):
+        box = frame.locator(part).evaluate(
+            "(el) => { const r = el.getBoundingClientRect(); "
+            "return [r.left, r.right]; }"
+        )
+        assert box[0] >= 0 and box[1] <= width, (part, box, width)
+    frame.locator(".leaflet-popup-close-button").click()
+    frame.locator(".leaflet-popup-content").wait_for(state="detached")
+    page_log.assert_clean()
+
+
 def test_a_tap_low_on_a_phone_map_selects_the_event_tapped(
     app, page, page_log, bundled
 ):
