@@ -33,6 +33,7 @@ navigation = st.navigation(
         nav.map_address(),
     ]
 )
+nav.note_page(navigation.url_path)  # which page this run shows, and the one before
 try:
     failure = nav.callback_failure()  # raised in a widget's callback, before this run
     if failure is not None:

@@ -52,7 +52,8 @@ def init_state(loaded: Loaded) -> None:
     a link pasted in the address bar) is told apart from the address this page wrote
     itself: its event is selected, and the rest of the view is kept. Back and
     Forward bring an address the page wrote earlier with no widget asking for the
-    run: the view it names is shown again.
+    run: the view it names is shown again. Back from another page to the address
+    this page wrote last brings the map back to where it was left.
     """
     # A page change that overtakes the first run (a click in the menu as the map
     # loads) can leave the session marked but its filters never kept: start again.
@@ -74,6 +75,11 @@ def init_state(loaded: Loaded) -> None:
             )
     elif nav.came_back("map", params):
         show_link(loaded, params)
+    elif nav.arrived():
+        # back from another page to this page's own address: the map is drawn anew,
+        # where it was left (a pan, or the pan that showed a popup), not where the
+        # app last sent it
+        send_map(st.session_state.view)
 
 
 def show_link(loaded: Loaded, params: dict[str, str]) -> None:

@@ -232,6 +232,26 @@ def begin_run() -> None:
     st.session_state[SCRIPT_READY] = st.session_state.get(SCRIPT_SENT, False)
 
 
+PAGE_BEFORE = "_page_before"
+ARRIVED = "_arrived"
+
+
+def note_page(path: str) -> None:
+    """Note the page this run shows (its url path), after :func:`begin_run`.
+
+    A page whose run follows another page's has just been drawn anew in the
+    browser (:func:`arrived`): its widgets, the map among them, start afresh.
+    """
+    before = st.session_state.get(PAGE_BEFORE)
+    st.session_state[ARRIVED] = before is not None and before != path
+    st.session_state[PAGE_BEFORE] = path
+
+
+def arrived() -> bool:
+    """Return whether this run's page follows another page's run in this session."""
+    return bool(st.session_state.get(ARRIVED))
+
+
 def run_interacted() -> bool:
     """Return whether a widget asked for this run (see :func:`begin_run`)."""
     return bool(st.session_state.get(RUN_INTERACTED))

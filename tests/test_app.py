@@ -344,3 +344,43 @@ def test_every_kind_chosen_is_no_filter():
     assert at.multiselect(key="f_kinds").value == []
     assert "kind" not in at.query_params
     assert drawn_ids(at) == drawn_ids(run())  # the same events as no filter
+
+
+def _to_page(at: AppTest, url_path: str) -> None:
+    """Make the next run show the page at ``url_path`` (the default page: "").
+
+    ``AppTest.switch_page`` finds pages by file; these pages are functions, so the
+    page is taken from the pages the app registered with ``st.navigation``.
+    """
+    at._page_hash = next(
+        h
+        for h, info in at._registered_pages.items()
+        if info.get("url_pathname") == url_path
+    )
+
+
+def test_back_from_another_page_sends_the_map_where_it_was_left():
+    """The map is drawn anew after another page: at the view it reported last.
+
+    It was sent where the app had sent it last (the overview), losing a pan (on a
+    phone, the pan that made room for a popup), and wrote that to the address.
+    """
+    at = run()
+    at.run()  # the session's second run writes the address
+    at.session_state["view"] = (44.5, 80.5, 6)  # the map reported a pan
+    at.run()
+    left = dict(at.query_params)
+    assert left == {"lat": "44.5000", "lon": "80.5000", "z": "6"}
+    _to_page(at, "source")
+    at.query_params.clear()
+    at.query_params["source"] = "kraus-2019"
+    at.run()
+    assert not at.exception, at.exception
+    _to_page(at, "")  # Back: the map page, with the address it wrote last
+    at.query_params.clear()
+    at.query_params.update(left)
+    at.run()
+    assert not at.exception, at.exception
+    lat, lon, zoom = at.session_state["target"]
+    assert (round(lat, 4), round(lon, 4), round(zoom)) == (44.5, 80.5, 6)
+    assert dict(at.query_params) == left

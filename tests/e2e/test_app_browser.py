@@ -835,3 +835,38 @@ def test_a_broken_data_file_shows_an_error_page(
         assert page.locator(IFRAME).count() == 0
         assert "Traceback" not in server.log()
         page_log.assert_clean()
+
+
+def test_back_from_a_source_brings_the_map_back_where_it_was_left(app, page, page_log):
+    """The map page is drawn anew after another page: at the view it was left at.
+
+    On a phone, a tap's popup pans the map to make room. Back from the source page
+    brought the map to where the app had last sent it (the overview), and wrote that
+    to the address: the reader lost their place (found by a walk).
+    """
+    page.set_viewport_size(PHONE)
+    open_map(page, app.url)
+    overview = query(page)
+    point = click_point(page, multi=None)
+    page.mouse.click(point["x"], point["y"])
+    wait_until(lambda: detail_title(page), "the detail of the event tapped")
+    settle(page)
+    left = query(page)
+    assert (left["lat"], left["lon"]) != (overview["lat"], overview["lon"]), (
+        "the popup made room by a pan"
+    )
+    link = detail_panel(page).get_by_role("link", name=re.compile("^Read the source"))
+    link.first.click()
+    wait_until(lambda: "/source" in current_url(page), "the source page")
+    settle(page)
+    page.go_back()
+    wait_until(lambda: "/source" not in current_url(page), "Back on the map page")
+    settle(page)
+    assert query(page) == left
+    lat, lon = map_frame(page).evaluate(
+        "() => [window.map.getCenter().lat, window.map.getCenter().lng]"
+    )
+    pixel = 360 / (256 * 2 ** int(left["z"]))  # degrees of longitude
+    assert abs(lat - float(left["lat"])) <= 2 * pixel, (lat, left)
+    assert abs(lon - float(left["lon"])) <= 2 * pixel, (lon, left)
+    page_log.assert_clean()
