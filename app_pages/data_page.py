@@ -49,6 +49,7 @@ smallest CSV has this header:
 """
     )
     st.code(",".join(importer.HEADER), language=None)
+    st.caption("One line: on a narrow screen, scroll it sideways to see it all.")
     st.markdown(
         f"""
 **Required in every row:** {REQUIRED_LIST} and `source`; `people` needs its

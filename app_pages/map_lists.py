@@ -76,6 +76,7 @@ def downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
             fmt, loaded.data, loaded.located, chosen, meta.metadata(filters), frame
         )
 
+    name = file_name(loaded)
     st.caption(
         f"Download the {len(ids)} events shown, with every claim and citation "
         "(the filters are recorded in the file's metadata):"
@@ -84,7 +85,7 @@ def downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     c1.download_button(
         "GeoJSON",
         build("geojson"),
-        "yita-1962-events.geojson",
+        f"{name}.geojson",
         "application/geo+json",
         on_click="ignore",
         key="dl-geojson",
@@ -92,7 +93,7 @@ def downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     c2.download_button(
         "CSV",
         build("csv"),
-        "yita-1962-events.csv",
+        f"{name}.csv",
         "text/csv",
         on_click="ignore",
         key="dl-csv",
@@ -100,11 +101,18 @@ def downloads(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     c3.download_button(
         "GeoPackage",
         build("gpkg"),
-        "yita-1962-events.gpkg",
+        f"{name}.gpkg",
         "application/geopackage+sqlite3",
         on_click="ignore",
         key="dl-gpkg",
     )
+
+
+def file_name(loaded: Loaded) -> str:
+    """Return the downloads' file name (no extension): whose events they hold."""
+    if loaded.user is None:
+        return "yita-1962-events"
+    return "your-events" if loaded.user.replace else "yita-1962-and-your-events"
 
 
 def _data_name(loaded: Loaded) -> str:

@@ -219,3 +219,15 @@ def test_a_refused_file_says_the_earlier_one_is_still_shown():
     assert at.error[0].value == "The file was not loaded:"
     notes = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "still shows your earlier file, researcher.csv" in notes
+
+
+def test_the_map_downloads_are_named_for_whose_events_they_hold():
+    from types import SimpleNamespace
+
+    from app_pages.map_lists import file_name
+
+    assert file_name(SimpleNamespace(user=None)) == "yita-1962-events"
+    beside = SimpleNamespace(user=SimpleNamespace(replace=False))
+    instead = SimpleNamespace(user=SimpleNamespace(replace=True))
+    assert file_name(beside) == "yita-1962-and-your-events"
+    assert file_name(instead) == "your-events"
