@@ -14,29 +14,18 @@ from mapapp.model import Event
 def events_frame():
     ev = [
         Event(
-            id="walk",
-            title="<b>Walk</b>",
+            id=eid,
+            title=title,
             summary="s",
-            kind="crossing",
-            when="1962-04-22",
+            kind=kind,
+            when=when,
             sources=[{"source": "a"}],
-        ),
-        Event(
-            id="talk",
-            title="Talk",
-            summary="s",
-            kind="diplomacy",
-            when="1962-04~",
-            sources=[{"source": "a"}],
-        ),
-        Event(
-            id="far",
-            title="Far",
-            summary="s",
-            kind="diplomacy",
-            when="1962",
-            sources=[{"source": "a"}],
-        ),
+        )
+        for eid, title, kind, when in (
+            ("walk", "<b>Walk</b>", "crossing", "1962-04-22"),
+            ("talk", "Talk", "diplomacy", "1962-04~"),
+            ("far", "Far", "diplomacy", "1962"),
+        )
     ]
     located = gpd.GeoDataFrame(
         {
