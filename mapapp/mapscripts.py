@@ -72,9 +72,10 @@ KEYS_JS = """
     }
   }
   // The app answers a click by redrawing the event layers (the selection
-  // changes); the popup the click opened is opened again on the new layer, if its
-  // event is the one selected (not after another was chosen beside the map).
-  var popup = {id: null, until: 0};
+  // changes); the popup the click opened is opened again where it stood, on the
+  // new layer drawn there (an event may be drawn at several sites), if its event
+  // is the one selected (not after another was chosen beside the map).
+  var popup = {id: null, at: null, until: 0};
   function isSelected(id) {
     var found = false;
     window.map.eachLayer(function (l) {
@@ -83,11 +84,18 @@ KEYS_JS = """
     });
     return found;
   }
+  function standsAt(layer, at) {
+    if (layer.getLatLng) {  // a circle: the popup opened where it was hit
+      var m = window.map, r = layer.getRadius ? layer.getRadius() : 0;
+      return m.latLngToLayerPoint(layer.getLatLng())
+        .distanceTo(m.latLngToLayerPoint(at)) <= r + 2;
+    }
+    return layer.getBounds && layer.getBounds().contains(at);
+  }
   function reopen(layer) {
     var p = layer.feature && layer.feature.properties;
     if (!p || !p.kind || p.id !== popup.id || Date.now() >= popup.until) { return; }
-    if (!isSelected(p.id)) { return; }
-    var at = layer.getLatLng ? layer.getLatLng() : layer.getBounds().getCenter();
+    if (!popup.at || !standsAt(layer, popup.at) || !isSelected(p.id)) { return; }
     Object.keys(layer._eventParents || {}).forEach(function (k) {
       var group = layer._eventParents[k];  // the GeoJSON layer holding the popup
       if (group.getPopup && group.getPopup() && Date.now() < popup.until) {
@@ -96,7 +104,7 @@ KEYS_JS = """
         // click, is kept), which would be a new view and a new address
         var options = group.getPopup().options, pan = options.autoPan;
         options.autoPan = false;
-        group._openPopup({layer: layer, target: layer, latlng: at});
+        group._openPopup({layer: layer, target: layer, latlng: popup.at});
         options.autoPan = pan;
       }
     });
@@ -117,6 +125,7 @@ KEYS_JS = """
     window.map.on('popupopen', function (e) {
       var src = e.popup._source, p = src && src.feature && src.feature.properties;
       popup.id = p && p.kind ? p.id : null;
+      popup.at = e.popup.getLatLng();
       popup.until = 0;
       window.map.eachLayer(function (l) {  // its hover label would overlap it
         if (l instanceof L.Tooltip && sameEvent(l, e.popup)) { l.close(); }

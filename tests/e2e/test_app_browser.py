@@ -94,7 +94,7 @@ EVENT_FEATURES_JS = (
 # stroke, and a place's dot may sit on the centre). ``multi``: only events drawn
 # as one circle (false), as several (true), or any (null).
 CLICKABLE_JS = (
-    "([palette, only, multi]) => {"
+    "([palette, only, multi, last]) => {"
     + EVENT_LAYERS_JS
     + """
   const m = window.map;
@@ -115,7 +115,7 @@ CLICKABLE_JS = (
   const out = [];
   for (const [id, cs] of Object.entries(circles)) {
     if (!cs.length || (multi !== null && multi !== cs.length > 1)) continue;
-    for (const c of cs) {
+    for (const c of last ? cs.slice().reverse() : cs) {
       const p = m.latLngToContainerPoint(c.getLatLng());
       if (p.x < 30 || p.y < 30 || p.x > size.x - 30 || p.y > size.y - 30) continue;
       const r = c.getRadius ? c.getRadius() : 5;
@@ -123,7 +123,9 @@ CLICKABLE_JS = (
                                              box.top + p.y + r * dy])
         .find(([x, y]) => document.elementFromPoint(x, y) === c._path);
       if (hit) {
-        out.push({id: id, x: hit[0], y: hit[1]});
+        const at = c.getLatLng();
+        out.push({id: id, x: hit[0], y: hit[1], index: cs.indexOf(c),
+                  lat: at.lat, lng: at.lng});
         break;
       }
     }
@@ -250,25 +252,33 @@ def wait_for_features(page, expected, log, timeout: float = 10) -> dict[str, dic
 
 
 def click_point(
-    page, only: str | None = None, multi: bool | None = False, timeout: float = 10
+    page,
+    only: str | None = None,
+    multi: bool | None = False,
+    timeout: float = 10,
+    last: bool = False,
 ) -> dict:
-    """Return a page point where an event circle is on top: {id, x, y}.
+    """Return a page point where an event circle is on top: {id, x, y, ...}.
 
     ``only`` restricts to one event; ``multi`` to events drawn as one circle
-    (False), as several (True: a multi-site event), or either (None).
+    (False), as several (True: a multi-site event), or either (None). ``last``
+    takes an event's last circle on top rather than its first; ``index`` is that
+    circle's place among the event's, ``lat``/``lng`` its centre.
     """
     frame_el = page.locator(IFRAME)
     frame_el.scroll_into_view_if_needed()
     kind = {False: "single-site", True: "multi-site", None: "any"}[multi]
     points = wait_until(
-        lambda: map_frame(page).evaluate(CLICKABLE_JS, [KIND_COLOURS, only, multi]),
+        lambda: map_frame(page).evaluate(
+            CLICKABLE_JS, [KIND_COLOURS, only, multi, last]
+        ),
         f"a {kind} event circle that is on top in the map ({only or 'any event'}):"
         " nothing else drawn over it",
         timeout,
     )
     box = frame_el.bounding_box()
     p = points[0]
-    return {"id": p["id"], "x": box["x"] + p["x"], "y": box["y"] + p["y"]}
+    return {**p, "x": box["x"] + p["x"], "y": box["y"] + p["y"]}
 
 
 def stable_box(locator) -> dict:
@@ -521,6 +531,35 @@ def test_clicking_an_event_drawn_at_several_places_selects_it(
         lambda: query(page).get("event") == point["id"],
         f"event={point['id']} in the URL",
     )
+    page_log.assert_clean()
+
+
+POPUP_FROM_JS = """([lat, lng]) => {
+  const m = window.map, p = m._popup;
+  if (!p || !m.hasLayer(p)) return null;
+  return {px: m.latLngToContainerPoint(p.getLatLng())
+    .distanceTo(m.latLngToContainerPoint([lat, lng]))};
+}"""
+
+
+def test_a_popup_stays_at_the_site_of_a_multi_site_event_clicked(app, page, page_log):
+    """The popup reopened after the redraw at the event's first site, not the one hit.
+
+    The vice-consul's visits are drawn at Tacheng and at Yining: a click at Tacheng
+    showed the popup over Yining once the app had drawn the selection.
+    """
+    open_map(page, f"{app.url}/")
+    point = click_point(page, multi=True, last=True)
+    assert point["index"] > 0, "a site after the event's first is on top somewhere"
+    page.mouse.click(point["x"], point["y"])
+    wait_until(lambda: query(page).get("event") == point["id"], "the selection")
+    settle(page)  # the layers drawn again for the selection, the popup reopened
+    frame = map_frame(page)
+    off = wait_until(
+        lambda: frame.evaluate(POPUP_FROM_JS, [point["lat"], point["lng"]]),
+        "an open popup",
+    )["px"]
+    assert off <= 12, f"the popup stands {off:.0f} px from the circle clicked {point}"
     page_log.assert_clean()
 
 
