@@ -16,7 +16,7 @@ from mapapp import tour, uploads
 from mapapp.errors import MapAppError
 
 DRAFT_LABEL = "tour-draft.json"
-EMPTY = {"id": "my-tour", "title": "My tour", "description": "", "steps": []}
+EMPTY = {"id": "my-tour", "title": "My tour", "description": None, "steps": []}
 
 
 def read_draft(token: str) -> dict:
@@ -39,7 +39,7 @@ def read_draft(token: str) -> dict:
 
 def draft_tour(draft: dict) -> tour.Tour:
     """Return the draft as a Tour (pydantic ValidationError if it is not one yet)."""
-    return tour.Tour.model_validate(filled(draft))
+    return tour.Tour.model_validate(draft)
 
 
 def current() -> dict:
@@ -130,7 +130,3 @@ def load_tour(chosen: tour.Tour) -> None:
     st.session_state.build_loads = st.session_state.get("build_loads", 0) + 1
     save()
 
-
-def filled(draft: dict) -> dict:
-    """Return the draft with a description (its title when it has none)."""
-    return {**draft, "description": draft.get("description") or draft.get("title", "")}

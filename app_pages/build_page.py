@@ -177,7 +177,7 @@ def _check(
     draft = build_draft.current()
     if not draft["steps"]:
         return None, {}, []
-    chosen, found = build(tour.Tour, build_draft.filled(draft), "the draft", 0)
+    chosen, found = build(tour.Tour, draft, "the draft", 0)
     if chosen is None:
         return None, {}, [f"{p.field}: {p.message}" for p in found]
     text = tour.tour_yaml(chosen)
@@ -207,7 +207,7 @@ def _head(loaded: Loaded) -> None:
     left, mid, right = st.columns([3, 5, 3])
     fields = (
         ("title", left, "Title"),
-        ("description", mid, "Description (shown on the first step)"),
+        ("description", mid, "Description (optional, shown on the first step)"),
         ("id", right, "File id (lowercase letters, digits and dashes)"),
     )
     for field, column, label in fields:

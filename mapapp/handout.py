@@ -227,7 +227,7 @@ def handout_html(
     esc = html.escape
     drawable.ensure([s.event for s in slides])
     pages = [
-        f"<section><h1>{esc(tour.title)}</h1><p>{esc(tour.description)}</p>"
+        f"<section><h1>{esc(tour.title)}</h1><p>{esc(tour.description or '')}</p>"
         f"<p class='cite'>{len(slides)} steps. Each names its source; the list of "
         "sources is on the last page.</p></section>"
     ]

@@ -240,3 +240,14 @@ def test_a_tour_file_anywhere_is_validated_as_a_tour(tmp_path):
 def test_parse_tours_reports_bad_bytes_with_the_file_name():
     tours, problems = load.parse_tours(b"\xff\xfe", "upload.yaml")
     assert tours.tours == {} and problems[0].file == "upload.yaml"
+
+
+def test_a_tour_needs_no_description():
+    """A draft without one was given its title as description: shown twice."""
+    bare = tour.Tour(
+        id="bare", title="Bare", steps=[{"event": "1962-05-29-yining-riot"}]
+    )
+    text = tour.tour_yaml(bare)
+    assert "description" not in text
+    back, found = load.parse_tours(text.encode("utf-8"), "bare.yaml")
+    assert found == [] and back.tours["bare"] == bare and bare.description is None
