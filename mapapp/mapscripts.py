@@ -6,7 +6,8 @@ Constant JavaScript (no data), run with the map's own script (see
 
 # Place labels never overprint: after every move or zoom, labels are laid out by
 # rank (LABEL_RANK, carried in the class name) and any that would overlap a label
-# already shown is hidden. Tooltips (hover) are drawn above the legend.
+# already shown is hidden. Tooltips (hover) are drawn above the legend, and kept
+# inside the map.
 LABEL_JS = """
 (function () {
   function rankOf(el) {
@@ -28,8 +29,28 @@ LABEL_JS = """
       if (hit) { el.style.visibility = 'hidden'; } else { shown.push(r); }
     });
   }
+  // A hover label that would run past the map's edge, or under the controls at
+  // its foot, is moved in (Leaflet puts it on the side of the pointer facing the
+  // map's centre, however wide it is); its pointer arrow is then hidden (moved-in).
+  function keepInside() {
+    var place = L.Tooltip.prototype._setPosition;
+    L.Tooltip.prototype._setPosition = function (pos) {
+      place.call(this, pos);
+      var el = this._container, m = this._map;
+      if (!el || !m || this.options.permanent) { return; }
+      var box = el.getBoundingClientRect();  // with the arrow's margin
+      var frame = m.getContainer().getBoundingClientRect();
+      var dx = Math.max(Math.min(0, frame.right - 4 - box.right), frame.left + 4 - box.left);
+      // clear of the scale, the legend's button and the attribution, which
+      // Leaflet draws above every pane
+      var dy = Math.max(Math.min(0, frame.bottom - 48 - box.bottom), frame.top + 4 - box.top);
+      if (dx || dy) { L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([dx, dy])); }
+      el.classList.toggle('moved-in', !!(dx || dy));
+    };
+  }
   function attach() {
     if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
+    keepInside();
     window.map.on('zoomend moveend layeradd', function () { setTimeout(layout, 0); });
     setTimeout(layout, 0);
   }

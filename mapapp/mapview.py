@@ -46,7 +46,12 @@ PLACE_LABEL_CSS = (
     ".leaflet-control-scale-line{font:11px/1.4 sans-serif;white-space:nowrap}"
     # a popup never wider than the map (a phone's map is narrower than its 320 px):
     # its frame adds 46 px, and Leaflet pans it 5 px clear of each edge
-    ".leaflet-popup-content{max-width:calc(100vw - 70px)}</style>"
+    ".leaflet-popup-content{max-width:calc(100vw - 70px)}"
+    # a hover label wraps, never wider than the map (a zone's reason on one line
+    # ran 800 px); the script keeps it inside the map (mapscripts.LABEL_JS)
+    ".leaflet-tooltip:not(.place-label){white-space:normal;"
+    "width:max-content;max-width:min(360px,calc(100vw - 24px))}"
+    ".leaflet-tooltip.moved-in:before{display:none}</style>"
 )
 
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}

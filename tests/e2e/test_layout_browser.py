@@ -297,3 +297,38 @@ def test_a_tap_low_on_a_phone_map_selects_the_event_tapped(
     wait_until(lambda: detail_title(page) == title, f"the detail of {low['id']}")
     settle(page)
     page_log.assert_clean()
+
+
+ZONE_TOOLTIPS_JS = """() => {
+  const m = window.map, size = m.getSize(), out = [];
+  m.eachLayer((l) => {
+    const p = l.feature && l.feature.properties;
+    if (!p || !p.reason || !l.getBounds) return;
+    const centre = l.getBounds().getCenter();
+    const at = m.latLngToContainerPoint(centre);
+    if (at.x < 0 || at.y < 0 || at.x > size.x || at.y > size.y) return;
+    for (const group of Object.values(l._eventParents || {})) {
+      if (!group.getTooltip || !group.getTooltip()) continue;
+      group._openTooltip({layer: l, latlng: centre});  // as a hover there does
+      const r = group.getTooltip().getElement().getBoundingClientRect();
+      out.push({name: p.name, left: r.left, right: r.right, top: r.top,
+                bottom: r.bottom, width: size.x, height: size.y});
+      group.closeTooltip();
+    }
+  });
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_a_zone_label_stays_inside_the_map(app, page, page_log, viewport):
+    """A zone's reason, on one line, ran 800 px: cut off past the map's right edge."""
+    page.set_viewport_size(viewport)
+    open_map(page, app.url)
+    shown = map_frame(page).evaluate(ZONE_TOOLTIPS_JS)
+    assert shown, "no uncertain zone in the map's first view"
+    for box in shown:
+        assert box["left"] >= 0 and box["right"] <= box["width"], box
+        # clear of the controls at the map's foot, drawn above every pane
+        assert box["top"] >= 0 and box["bottom"] <= box["height"] - 40, box
+    page_log.assert_clean()
