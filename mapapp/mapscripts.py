@@ -40,11 +40,15 @@ LABEL_JS = """
       if (!el || !m || this.options.permanent) { return; }
       var box = el.getBoundingClientRect();  // with the arrow's margin
       var frame = m.getContainer().getBoundingClientRect();
-      var dx = Math.max(Math.min(0, frame.right - 4 - box.right), frame.left + 4 - box.left);
+      var dx = Math.max(Math.min(0, frame.right - 4 - box.right),
+                        frame.left + 4 - box.left);
       // clear of the scale, the legend's button and the attribution, which
       // Leaflet draws above every pane
-      var dy = Math.max(Math.min(0, frame.bottom - 48 - box.bottom), frame.top + 4 - box.top);
-      if (dx || dy) { L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([dx, dy])); }
+      var dy = Math.max(Math.min(0, frame.bottom - 48 - box.bottom),
+                        frame.top + 4 - box.top);
+      if (dx || dy) {
+        L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([dx, dy]));
+      }
       el.classList.toggle('moved-in', !!(dx || dy));
     };
   }
