@@ -129,4 +129,3 @@ def load_tour(chosen: tour.Tour) -> None:
     # new keys for the head's fields, so that they show the loaded tour's values
     st.session_state.build_loads = st.session_state.get("build_loads", 0) + 1
     save()
-

@@ -11,12 +11,15 @@ import streamlit as st
 
 # Constant CSS for every page. Streamlit's captions and shortcut hints are text at
 # 60% opacity, #828180 on white (3.9:1), where WCAG AA asks 4.5:1 for small text;
-# focus is shown with a thick outline. An element that only runs a script takes no
-# room (Streamlit would leave a gap for it).
+# focus is shown with a thick outline. A link between pages wraps (Streamlit cuts
+# its label at the page's edge: on a phone, half a sentence). An element that only
+# runs a script takes no room (Streamlit would leave a gap for it).
 PAGE_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
 kbd { color: #595857 !important; opacity: 1 !important; }
 :focus-visible { outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
+[data-testid="stPageLink-NavLink"] span:has(> [data-testid="stMarkdownContainer"]) {
+  white-space: normal !important; overflow: visible !important; }
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
   display: none; }
 </style>"""

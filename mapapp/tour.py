@@ -171,9 +171,7 @@ def tour_yaml(tour: Tour) -> str:
     view as one flow mapping, in the field order of the bundled tours.
     """
     head = {"id": tour.id, "title": tour.title, "description": tour.description}
-    lines = [
-        f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items() if v
-    ]
+    lines = [f"{k}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items() if v]
     lines.append("steps:")
     for step in tour.steps:
         lines.append(f"  - event: {step.event}")

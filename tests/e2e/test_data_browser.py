@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from test_app_browser import (
     FIRST_LOAD,
+    PHONE,
     STORY,
     TIMEOUT,
     main_text,
@@ -50,6 +51,28 @@ def test_an_uploaded_file_is_reported_and_mapped(app, page, page_log, bundled):
     settle(page)
     page.go_back()
     page.get_by_text("Report on researcher-bad.csv").wait_for(timeout=TIMEOUT * 1000)
+    page_log.assert_clean()
+
+
+def test_on_a_phone_the_link_to_your_data_wraps(app, page, page_log):
+    """Its label ran past a phone's screen, cut off in mid-sentence."""
+    page.set_viewport_size(PHONE)
+    upload(page, app.url, "researcher-bad.csv")
+    page.get_by_role("link", name="Open the map").click()
+    link = page.get_by_role("link", name="Your data: the report, or back to the")
+    link.wait_for(timeout=TIMEOUT * 1000)
+    settle(page)
+    right = link.evaluate(  # the text itself, not its boxes (which clip it)
+        "(a) => { const r = document.createRange(); r.selectNodeContents(a); "
+        "return r.getBoundingClientRect().right; }"
+    )
+    hidden = link.evaluate(  # a box narrower than its text clips it
+        "(a) => Array.from(a.querySelectorAll('*'))"
+        ".filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.tagName)"
+    )
+    assert not hidden, f"the link's text is clipped in {hidden}"
+    assert right <= PHONE["width"], f"the link's text ends at {right} px"
+    assert link.inner_text().strip().endswith("bundled events only")
     page_log.assert_clean()
 
 
