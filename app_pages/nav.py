@@ -12,7 +12,9 @@ import streamlit as st
 # Constant CSS for every page. Streamlit's captions and shortcut hints are text at
 # 60% opacity, #828180 on white (3.9:1), where WCAG AA asks 4.5:1 for small text;
 # focus is shown with a thick outline. A link between pages wraps (Streamlit cuts
-# its label at the page's edge: on a phone, half a sentence). An element that only
+# its label at the page's edge: on a phone, half a sentence). On a phone a chart's
+# tooltip spans the screen at the height the chart gives it (it is wider than either
+# side of a mark leaves, and was cut at the left edge). An element that only
 # runs a script takes no room (Streamlit would leave a gap for it).
 PAGE_CSS = """<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p,
@@ -20,6 +22,11 @@ kbd { color: #595857 !important; opacity: 1 !important; }
 :focus-visible { outline: 3px solid #1a5fb4 !important; outline-offset: 2px; }
 [data-testid="stPageLink-NavLink"] span:has(> [data-testid="stMarkdownContainer"]) {
   white-space: normal !important; overflow: visible !important; }
+@media (max-width: 640px) {
+  #vg-tooltip-element { left: 8px !important; right: 8px;
+    max-width: none !important; }
+  #vg-tooltip-element td.value { white-space: normal; max-width: none; }
+}
 [data-testid="stElementContainer"]:has(> [data-testid="stHtml"] > script:only-child) {
   display: none; }
 </style>"""

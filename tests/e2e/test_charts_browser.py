@@ -195,7 +195,7 @@ def test_clicking_a_figure_selects_its_event(app, page, page_log, bundled, artif
     page_log.assert_clean()
 
 
-def test_the_chart_of_figures_fits_a_phone(app, page, page_log, artifacts):
+def test_the_chart_of_figures_fits_a_phone(app, page, page_log, artifacts, bundled):
     page.set_viewport_size(PHONE)
     open_map(page, f"{app.url}/")
     canvas = claims_canvas(page)
@@ -203,6 +203,20 @@ def test_the_chart_of_figures_fits_a_phone(app, page, page_log, artifacts):
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     assert 500 <= box["height"] <= 1000, box  # the plot, with its legends below
     canvas.screenshot(path=artifacts / "claims-390.png")  # look at it
+    # a figure's tooltip (who, when, the source) is on the screen, not cut at its
+    # left edge: it is wider than either side of a mark leaves
+    _, hex_, rgb = claimant_mark(bundled)
+    point = wait_until(
+        lambda: canvas.evaluate("(c, rgb) => (" + SOLID_BLOCK_JS + ")([c, rgb])", rgb),
+        f"the mark of {CLAIMANT} ({hex_}) on the chart",
+    )
+    page.mouse.move(point["x"], point["y"])
+    tip = page.locator("#vg-tooltip-element.visible")
+    tip.wait_for(timeout=5000)
+    shown = tip.bounding_box()
+    page.screenshot(path=artifacts / "claims-tooltip-390.png")  # look at it
+    assert shown["x"] >= 0 and shown["x"] + shown["width"] <= PHONE["width"], shown
+    assert CLAIMANT in tip.inner_text()
     page_log.assert_clean()
 
 
