@@ -262,8 +262,8 @@ class Slide:
     """What one step shows: the text beside the map and where the map goes.
 
     ``quote`` is the verbatim quote the step picks (by default the event's first;
-    None if the event quotes nothing); ``citation`` and ``grade`` are of its source,
-    or of the event's first source.
+    None if the event quotes nothing); ``source`` (the id), ``citation`` and
+    ``grade`` are of its source, or of the event's first source.
     """
 
     number: int
@@ -273,6 +273,7 @@ class Slide:
     title: str
     narration: str | None
     quote: str | None
+    source: str
     citation: str
     grade: str
     grade_meaning: str
@@ -325,6 +326,7 @@ def slides(tour: Tour, data: Dataset, events: gpd.GeoDataFrame) -> list[Slide]:
                 title=ev.title,
                 narration=step.narration,
                 quote=cited.quote,
+                source=cited.source,
                 citation=source.citation(),
                 grade=source.grade,
                 grade_meaning=GRADE_MEANING[source.grade],

@@ -124,6 +124,22 @@ def test_buttons_move_through_the_steps_and_update_the_link(default_steps):
     assert at.query_params["step"] == "1"
 
 
+def test_each_step_links_to_the_source_it_cites(default_steps):
+    """A teacher could read a step's citation but not open the document."""
+    from app_pages.present_page import tour_slides
+
+    data, _ = load.read_dataset()
+    slides = tour_slides("default")
+    at = run({"tour": "default", "step": "1"})
+    for k, slide in enumerate(slides):
+        if k:
+            at.button(key="present-next").click().run()
+        (link,) = [e.proto for e in at.get("page_link") if e.proto.page == "source"]
+        assert link.label == "Read the source"
+        assert link.query_string == f"source={slide.source}"
+        assert slide.source in data.sources
+
+
 def test_a_key_pressed_before_the_address_bar_caught_up_is_not_undone(default_steps):
     n = len(default_steps)
     at = run({"tour": "default", "step": "7"})

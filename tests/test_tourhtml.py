@@ -50,6 +50,7 @@ def _slide(**kw) -> Slide:
         "title": PAYLOAD,
         "narration": "<b>& not bold</b>",
         "quote": "some 6,000",
+        "source": "a-memo",
         "citation": "A memo",
         "grade": "A",
         "grade_meaning": "primary document",

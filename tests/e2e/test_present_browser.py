@@ -293,6 +293,35 @@ def test_back_and_forward_go_through_the_steps_shown(app, page, page_log, tour_s
     page_log.assert_clean()
 
 
+def test_a_step_opens_its_source_and_back_returns_to_the_step(
+    app, page, page_log, tour_steps
+):
+    """The step named its source but gave no way to open it."""
+    from app_pages.present_page import tour_slides
+
+    slides = tour_slides("default")
+    n = len(tour_steps)
+    page.goto(f"{app.url}/present?tour=default&step=3")
+    page.get_by_text(f"Step 3 of {n}").wait_for(timeout=FIRST_LOAD * 1000)
+    wait_until(lambda: close_to(map_centre(page), slides[2].view), "step 3's view")
+    idle(page)
+    page.get_by_role("link", name="Read the source").click()
+    wait_until(
+        lambda: page.evaluate("() => location.pathname").endswith("/source"),
+        "the source page",
+    )
+    query = parse_qs(urlparse(page.evaluate("() => location.href")).query)
+    assert query["source"] == [slides[2].source]
+    page.get_by_role("heading", name="Events citing it").wait_for(
+        timeout=TIMEOUT * 1000
+    )
+    idle(page)
+    page.go_back()
+    page.get_by_text(f"Step 3 of {n}").wait_for(timeout=TIMEOUT * 1000)
+    wait_until(lambda: step_param(page) == "3", "Back: ?step=3")
+    page_log.assert_clean()
+
+
 def test_on_a_phone_the_step_starts_on_the_first_screen(app, browser, artifacts):
     """A student's phone: the buttons on one row, no keys, the title under the map."""
     context = browser.new_context(
