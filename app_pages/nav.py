@@ -47,7 +47,10 @@ kbd { color: #595857 !important; opacity: 1 !important; }
 # - A link to another page with parameters ("Read the source") is pushed twice by
 #   Streamlit: first its parameters on this page, then the page. The second push
 #   replaces the first, so one press of Back returns from the page (it took two,
-#   and on a phone the first showed the map with no event selected).
+#   and on a phone the first showed the map with no event selected). A page that
+#   adds to them as it runs (the source page adds the user's ``data`` token) makes
+#   a third push within the second: it too replaces the first. (Back from a source
+#   read with your data loaded went to the map with no event selected.)
 # - A page reached from another writes its address once it has run: the parameters
 #   it was reached with, and what it adds (the map's data and view, the tour the
 #   preview of a draft shows). That first write replaces the address it was reached
@@ -98,9 +101,11 @@ PAGE_JS = """<script>
       var here = window.location;
       if (next.pathname === here.pathname) {
         var first = arrived === here.pathname;
+        var quick = last.search === here.search && Date.now() - last.at < 1000;
         arrived = null;
         if (rest(next.search) === rest(here.search) ||
-            (first && keeps(here.search, next.search))) {
+            ((first || quick) && keeps(here.search, next.search))) {
+          if (quick) { last.search = next.search; }
           return window.history.replaceState(state, title, url);
         }
       } else {

@@ -126,3 +126,28 @@ def test_an_upload_outlives_a_reload_and_a_shared_link_until_deleted(
     other.get_by_text("has expired or was deleted").wait_for(timeout=FIRST_LOAD * 1000)
     other.context.close()
     page_log.assert_clean()
+
+
+def test_back_from_a_source_returns_to_your_event(app, page, page_log):
+    """With your data loaded, Back from a source went to the map with no event.
+
+    The source page adds the data token to the address as it runs: a third push
+    of the link, which was a step of its own for Back to land on.
+    """
+    from test_app_browser import detail_title, query, wait_until
+
+    upload(page, app.url, "researcher-bad.csv")
+    token = wait_until(lambda: query(page).get("data"), "?data=<token> in the link")
+    page.goto(f"{app.url}/?data={token}&event=my-good")  # a link to the event
+    page.get_by_text("Showing 1 event from your file").wait_for(timeout=TIMEOUT * 1000)
+    wait_until(lambda: detail_title(page) == "Flight", "the event's detail")
+    settle(page)
+    page.get_by_role("link", name="Read the source").first.click()
+    wait_until(lambda: "source" in query(page), "the source page")
+    settle(page)
+    assert query(page).get("data") == token
+    page.go_back()
+    wait_until(lambda: query(page).get("event") == "my-good", "Back: the event")
+    wait_until(lambda: detail_title(page) == "Flight", "Back: the event's detail")
+    assert query(page).get("data") == token
+    page_log.assert_clean()
