@@ -48,10 +48,14 @@ PLACE_LABEL_CSS = (
     # its frame adds 46 px, and Leaflet pans it 5 px clear of each edge
     ".leaflet-popup-content{max-width:calc(100vw - 70px)}"
     # a hover label wraps, never wider than the map (a zone's reason on one line
-    # ran 800 px); the script keeps it inside the map (mapscripts.LABEL_JS)
+    # ran 800 px) and wide enough that the border's note (700 characters) fits the
+    # map's height, in smaller type on a phone; the script keeps it inside the map
+    # (mapscripts.LABEL_JS)
     ".leaflet-tooltip:not(.place-label){white-space:normal;"
-    "width:max-content;max-width:min(360px,calc(100vw - 24px))}"
-    ".leaflet-tooltip.moved-in:before{display:none}</style>"
+    "width:max-content;max-width:min(560px,calc(100vw - 24px))}"
+    ".leaflet-tooltip.moved-in:before{display:none}"
+    "@media (max-width:500px){.leaflet-tooltip:not(.place-label){font-size:11px;"
+    "line-height:1.3;padding:4px}}</style>"
 )
 
 STATE_FILL = {"PRC": "#efe6d2", "USSR": "#e3e9f2", "MPR": "#eeeeee"}

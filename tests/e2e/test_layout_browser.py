@@ -303,7 +303,7 @@ ZONE_TOOLTIPS_JS = """() => {
   const m = window.map, size = m.getSize(), out = [];
   m.eachLayer((l) => {
     const p = l.feature && l.feature.properties;
-    if (!p || !p.reason || !l.getBounds) return;
+    if (!p || !(p.reason || p.basis_text) || !l.getBounds) return;
     const centre = l.getBounds().getCenter();
     const at = m.latLngToContainerPoint(centre);
     if (at.x < 0 || at.y < 0 || at.x > size.x || at.y > size.y) return;
@@ -311,8 +311,9 @@ ZONE_TOOLTIPS_JS = """() => {
       if (!group.getTooltip || !group.getTooltip()) continue;
       group._openTooltip({layer: l, latlng: centre});  // as a hover there does
       const r = group.getTooltip().getElement().getBoundingClientRect();
-      out.push({name: p.name, left: r.left, right: r.right, top: r.top,
-                bottom: r.bottom, width: size.x, height: size.y});
+      out.push({kind: p.reason ? 'zone' : 'border', name: p.name || p.id,
+                left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                width: size.x, height: size.y});
       group.closeTooltip();
     }
   });
@@ -321,12 +322,16 @@ ZONE_TOOLTIPS_JS = """() => {
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_a_zone_label_stays_inside_the_map(app, page, page_log, viewport):
-    """A zone's reason, on one line, ran 800 px: cut off past the map's right edge."""
+def test_a_zone_or_border_label_stays_inside_the_map(app, page, page_log, viewport):
+    """A zone's reason, on one line, ran 800 px: cut off past the map's right edge.
+
+    The border's labels too: their note (700 characters) was taller than a phone's
+    map.
+    """
     page.set_viewport_size(viewport)
     open_map(page, app.url)
     shown = map_frame(page).evaluate(ZONE_TOOLTIPS_JS)
-    assert shown, "no uncertain zone in the map's first view"
+    assert {box["kind"] for box in shown} == {"zone", "border"}, shown
     for box in shown:
         assert box["left"] >= 0 and box["right"] <= box["width"], box
         # clear of the controls at the map's foot, drawn above every pane
