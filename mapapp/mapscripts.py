@@ -29,9 +29,46 @@ LABEL_JS = """
       if (hit) { el.style.visibility = 'hidden'; } else { shown.push(r); }
     });
   }
-  // A hover label that would run past the map's edge, or under the controls at
-  // its foot, is moved in (Leaflet puts it on the side of the pointer facing the
-  // map's centre, however wide it is); its pointer arrow is then hidden (moved-in).
+  // A hover label that would run past the map's edge, or under the controls
+  // (zoom, layers, scale, attribution, the legend), which are drawn above every
+  // pane, is moved in (Leaflet puts it on the side of the pointer facing the map's
+  // centre, however wide it is): of a few places inside the map (as it is, clear
+  // of the controls above or below it, or beside them), the one it overlaps the
+  // controls least in, then the nearest. Its pointer arrow is then hidden.
+  function overlap(a, b) {
+    return Math.max(0, Math.min(a.right, b.right) - Math.max(a.left, b.left)) *
+      Math.max(0, Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top));
+  }
+  function moved(box, dx, dy) {  // dx, dy: how far from where Leaflet put it
+    return {left: box.left + dx, right: box.right + dx, top: box.top + dy,
+            bottom: box.bottom + dy, dx: (box.dx || 0) + dx, dy: (box.dy || 0) + dy};
+  }
+  function inside(box, frame) {  // moved the least to lie within the frame
+    var dx = Math.max(Math.min(0, frame.right - 4 - box.right),
+                      frame.left + 4 - box.left);
+    var dy = Math.max(Math.min(0, frame.bottom - 4 - box.bottom),
+                      frame.top + 4 - box.top);
+    return moved(box, dx, dy);
+  }
+  function placeAmong(box, frame, controls) {
+    var first = inside(box, frame), options = [first];
+    controls.forEach(function (c) {
+      if (!overlap(first, c)) { return; }
+      [[0, c.bottom + 4 - first.top], [0, c.top - 4 - first.bottom],
+       [c.right + 4 - first.left, 0], [c.left - 4 - first.right, 0]]
+        .forEach(function (d) {
+          options.push(inside(moved(first, d[0], d[1]), frame));
+        });
+    });
+    function cost(o) {
+      return controls.reduce(function (sum, c) { return sum + overlap(o, c); }, 0);
+    }
+    options.sort(function (a, b) {
+      return cost(a) - cost(b) ||
+        Math.abs(a.dx) + Math.abs(a.dy) - Math.abs(b.dx) - Math.abs(b.dy);
+    });
+    return options[0];
+  }
   function keepInside() {
     var place = L.Tooltip.prototype._setPosition;
     L.Tooltip.prototype._setPosition = function (pos) {
@@ -40,16 +77,15 @@ LABEL_JS = """
       if (!el || !m || this.options.permanent) { return; }
       var box = el.getBoundingClientRect();  // with the arrow's margin
       var frame = m.getContainer().getBoundingClientRect();
-      var dx = Math.max(Math.min(0, frame.right - 4 - box.right),
-                        frame.left + 4 - box.left);
-      // clear of the scale, the legend's button and the attribution, which
-      // Leaflet draws above every pane
-      var dy = Math.max(Math.min(0, frame.bottom - 48 - box.bottom),
-                        frame.top + 4 - box.top);
-      if (dx || dy) {
-        L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([dx, dy]));
+      var controls = Array.prototype.map.call(
+        document.querySelectorAll('.leaflet-control, #map-legend'),
+        function (c) { return c.getBoundingClientRect(); }
+      ).filter(function (r) { return r.width && r.height; });
+      var best = placeAmong(box, frame, controls);
+      if (best.dx || best.dy) {
+        L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([best.dx, best.dy]));
       }
-      el.classList.toggle('moved-in', !!(dx || dy));
+      el.classList.toggle('moved-in', !!(best.dx || best.dy));
     };
   }
   function attach() {
