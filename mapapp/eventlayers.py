@@ -335,6 +335,9 @@ def _event_geojson(rows: list[dict], colour: str) -> folium.GeoJson:
             ["date_text", "title_html", "figures_html", "details"],
             labels=False,
             max_width=320,
+            # opened clear of the zoom and layers buttons (to 106 px from the top):
+            # on a phone they covered its close button
+            auto_pan_padding_top_left=[5, 112],
         ),
     )
 
