@@ -219,11 +219,7 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
                 st.markdown(f"> “{md_escape(s.quote)}”")
             if s.note:
                 st.caption(md_escape(s.note))
-            st.page_link(
-                nav.source_page(),
-                label="Read the source" + (" (full text)" if s.has_text else ""),
-                query_params={"source": s.source},
-            )
+            nav.source_link(s.source, full_text=s.has_text)
     if d.related:
         st.markdown("**Related events**")
         for rid, title in d.related:

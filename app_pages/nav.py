@@ -179,6 +179,16 @@ def source_page() -> st.Page:
     return st.Page(page.render, title="Source documents", url_path="source")
 
 
+def source_link(source: str, full_text: bool = False, icon: str | None = None) -> None:
+    """Link to the page of source ``source`` ("Read the source"); Back comes here."""
+    st.page_link(
+        source_page(),
+        label="Read the source" + (" (full text)" if full_text else ""),
+        query_params={"source": source},
+        icon=icon,
+    )
+
+
 def data_page() -> st.Page:
     """Return the page where researchers load their own events and read the report."""
     from app_pages import data_page as page

@@ -234,12 +234,7 @@ def _text(
                 f"{lead} {md_escape(slide.citation)} · grade {slide.grade}: "
                 f"{md_escape(slide.grade_meaning)}"
             )
-            st.page_link(  # Back returns to this step
-                nav.source_page(),
-                label="Read the source",
-                query_params={"source": slide.source},
-                icon=":material/description:",
-            )
+            nav.source_link(slide.source, icon=":material/description:")
             if not slide.on_map:
                 st.caption(
                     "This took place far from the frontier: the map zooms out to "
