@@ -162,10 +162,13 @@ def _detail(loaded: Loaded, ids: list[str]) -> None:
     if not selected:
         st.info(
             "Select an event on the map, on the timeline or in the list below to read "
-            "what happened, who says so, and the documents. With a keyboard: Tab to "
-            "the list of events below the map, move to a row with the arrow keys, "
-            "and press Shift+Space to select it."
+            "what happened, who says so, and the documents."
         )
+        with st.container(key="keyboard_hint"):  # hidden on a touch screen (CSS)
+            st.caption(
+                "With a keyboard: Tab to the list of events below the map, move to a "
+                "row with the arrow keys, and press Shift+Space to select it."
+            )
         return
     d = detail.event_detail(loaded.data, selected, loaded.located.places)
     st.subheader(md_escape(d.title), anchor=False)
@@ -279,6 +282,10 @@ PAGE_CSS = """<style>
 .st-key-detail [class*="st-key-rel-"] button p { text-align: left; }
 
 
+/* no keyboard hint on a touch screen */
+@media (hover: none) and (pointer: coarse) {
+  .st-key-keyboard_hint { display: none !important; }
+}
 @media (max-width: 640px) {
   .st-key-detail, *:has(> .st-key-detail) { height: auto !important;
     max-height: none !important; overflow: visible !important;
@@ -392,7 +399,7 @@ def render() -> None:
         lambda note: f"Part of the link was ignored: {md_escape(note)}.",
         "dismiss_notes",
     )
-    sel = map_sidebar.sidebar(loaded)
+    sel = map_sidebar.selection()
     ids = select(loaded.data, sel, loaded.keys)
     st.title("The 1962 Ili–Tacheng exodus", anchor=False)
     st.caption(INTRO)
@@ -419,3 +426,4 @@ def render() -> None:
         map_lists.far_list(loaded, ids)
     with downloads_box:
         map_lists.downloads(loaded, ids, sel)
+    map_sidebar.sidebar(loaded)  # last: its values were read (selection) at the start

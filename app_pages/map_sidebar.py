@@ -33,8 +33,25 @@ def user_banner(loaded: Loaded) -> None:
     )
 
 
-def sidebar(loaded: Loaded) -> Selection:
-    """Draw the filters in the sidebar; return the selection they make."""
+def selection() -> Selection:
+    """Return the selection the filters make (their state, set before the run).
+
+    A filter's new value is in the session's state when the run starts, so the
+    page can draw what the reader waits for (the map, the list) before the
+    filters themselves (:func:`sidebar`).
+    """
+    start, end = st.session_state.f_window
+    return Selection(
+        start=start,
+        end=end,
+        kinds=tuple(st.session_state.f_kinds),
+        grades=tuple(st.session_state.f_grades),
+        text=st.session_state.f_text,
+    )
+
+
+def sidebar(loaded: Loaded) -> None:
+    """Draw the filters in the sidebar (their values make :func:`selection`)."""
     lo, hi = map_state.span(loaded)
     first, last = map_state.slider_bounds(loaded)
     with st.sidebar:
@@ -115,14 +132,6 @@ def sidebar(loaded: Loaded) -> Selection:
             help="Matches titles, summaries and every name of every place, in any "
             "script.",
         )
-    start, end = st.session_state.f_window
-    return Selection(
-        start=start,
-        end=end,
-        kinds=tuple(st.session_state.f_kinds),
-        grades=tuple(st.session_state.f_grades),
-        text=st.session_state.f_text,
-    )
 
 
 def _chosen(key: str, options: tuple[str, ...]) -> None:

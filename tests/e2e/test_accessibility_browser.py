@@ -77,8 +77,9 @@ def test_a_keyboard_chooses_an_event_on_the_map(app, page, page_log, bundled):
 def test_the_keyboard_hint_for_the_list_is_true(app, page, page_log, bundled):
     """The placeholder says: Tab to the list, arrows to a row, Shift+Space."""
     open_map(page, app.url)
-    hint = page.get_by_text("Select an event on the map").inner_text()
-    assert "Shift+Space" in hint
+    hint = page.locator(".st-key-keyboard_hint")
+    assert "Shift+Space" in hint.inner_text()
+    assert hint.is_visible()
     grid = "[data-testid='data-grid-canvas']"
     for _ in range(300):
         page.keyboard.press("Tab")

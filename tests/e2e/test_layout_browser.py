@@ -83,6 +83,20 @@ def test_on_a_phone_a_link_to_an_event_opens_on_its_title(app, browser):
         context.close()
 
 
+def test_on_a_phone_the_keyboard_hint_is_not_shown(app, browser):
+    """A touch screen has no Tab key: the hint says what to tap, not what to press."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        open_map(page, app.url)
+        settle(page)
+        assert page.get_by_text("Select an event on the map").is_visible()
+        assert page.locator(".st-key-keyboard_hint").count() == 1
+        assert not page.get_by_text("Shift+Space").is_visible()
+    finally:
+        context.close()
+
+
 def path(page) -> str:
     return urlparse(current_url(page)).path
 
