@@ -5,28 +5,76 @@ Constant JavaScript (no data), run with the map's own script (see
 """
 
 # Place labels never overprint: after every move or zoom, labels are laid out by
-# rank (LABEL_RANK, carried in the class name) and any that would overlap a label
-# already shown is hidden. Tooltips (hover) are drawn above the legend, and kept
-# inside the map.
+# rank (LABEL_RANK, carried in the class name). Event marks drawn as points come
+# first: a label that would overlap one or a label already shown tries the other
+# sides and corners of its place (none on another place's dot or past the map's
+# edge), and is
+# hidden when none is free.
+# Tooltips (hover) are drawn above the legend, and kept inside the map.
 LABEL_JS = """
 (function () {
   function rankOf(el) {
     var m = /place-rank-(\\d+)/.exec(el.className);
     return m ? +m[1] : 0;
   }
+  function hits(r, boxes) {
+    return boxes.some(function (s) {
+      return r.left < s.right && r.right > s.left &&
+             r.top < s.bottom && r.bottom > s.top;
+    });
+  }
+  // the circles of events (their kind in their properties; not the wider claim
+  // circles or the step's halo), and the dots of places, as drawn on the screen
+  function circles(test) {
+    var out = [];
+    window.map.eachLayer(function (l) {
+      var p = l.feature && l.feature.properties;
+      if (l instanceof L.CircleMarker && p && test(p) && l._path &&
+          l.getRadius() > 0 && l.getRadius() <= 12) {
+        var r = l._path.getBoundingClientRect();
+        if (r.width || r.height) { out.push(r); }
+      }
+    });
+    return out;
+  }
   function layout() {
     var labels = Array.prototype.slice.call(
       document.querySelectorAll('.leaflet-tooltip.place-label'));
-    labels.forEach(function (el) { el.style.visibility = ''; });
-    labels.sort(function (a, b) { return rankOf(b) - rankOf(a); });
-    var shown = [];
     labels.forEach(function (el) {
-      var r = el.getBoundingClientRect();
-      var hit = shown.some(function (s) {
-        return r.left < s.right && r.right > s.left &&
-               r.top < s.bottom && r.bottom > s.top;
-      });
-      if (hit) { el.style.visibility = 'hidden'; } else { shown.push(r); }
+      el.style.visibility = '';
+      el.style.translate = '';
+    });
+    labels.sort(function (a, b) { return rankOf(b) - rankOf(a); });
+    var shown = circles(function (p) { return p.kind; });
+    // a label moved off its usual side never lies on another place's dot: it
+    // would seem to name that place
+    var dots = circles(function (p) { return p.name_1962; });
+    var frame = window.map.getContainer().getBoundingClientRect();
+    var inMap = function (b) {  // nor past the map's edge
+      return b.left >= frame.left && b.right <= frame.right &&
+             b.top >= frame.top && b.bottom <= frame.bottom;
+    };
+    labels.forEach(function (el) {
+      var r = el.getBoundingClientRect(), w = r.width, h = r.height;
+      // Leaflet puts it right of its place; a region's name stays under its seat's
+      // (right, left, above, below, then the corners)
+      var left = -(w + 10), mid = -w / 2 - 5, up = -h / 2 - 8, down = h / 2 + 8;
+      var sides = /place-area/.test(el.className) ? [[0, 0]] :
+        [[0, 0], [left, 0], [mid, up], [mid, down],
+         [0, up], [0, down], [left, up], [left, down]];
+      var side = null;
+      for (var i = 0; i < sides.length && side === null; i++) {
+        var box = moved(r, sides[i][0], sides[i][1]);
+        if (!hits(box, shown) && (i === 0 || (!hits(box, dots) && inMap(box)))) {
+          side = sides[i];
+          shown.push(box);
+        }
+      }
+      if (side === null) {
+        el.style.visibility = 'hidden';
+      } else if (side[0] || side[1]) {
+        el.style.translate = side[0] + 'px ' + side[1] + 'px';
+      }
     });
   }
   // A hover label that would run past the map's edge, or under the controls
