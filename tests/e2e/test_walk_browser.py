@@ -89,6 +89,16 @@ def _open_sidebar(page) -> None:
         page.wait_for_timeout(400)  # its slide-in
 
 
+def _close_drawer(page) -> None:
+    """Close the sidebar when it lies over the page (a phone), as a user would."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if page.viewport_size["width"] < 640 and sidebar.get_attribute(
+        "data-collapsed"
+    ) == "false":
+        sidebar.locator('[data-testid="stSidebarCollapseButton"] button').click()
+        page.wait_for_timeout(400)  # its slide-out
+
+
 def _step(page, url: str, action: str, rng: random.Random) -> str:
     """Take one step of ``action``; return what was done (for the failure message)."""
     if action == "nav":
@@ -117,6 +127,20 @@ def _step(page, url: str, action: str, rng: random.Random) -> str:
             button = rng.choice(buttons)
             if button.evaluate("(b) => !!b.closest('[data-testid=stSidebar]')"):
                 _open_sidebar(page)
+                # opening the drawer changes which buttons it holds and where
+                # (a locator by position then named another, or a hidden copy:
+                # a button with help text is drawn twice): choose among the
+                # buttons it shows now
+                button = rng.choice(
+                    _visible(
+                        page.locator(
+                            '[data-testid="stSidebar"] button:not([tabindex="-1"])'
+                        )
+                    )
+                )
+            else:  # by the element itself: closing the drawer moves positions
+                button = button.element_handle()
+                _close_drawer(page)
             text = button.inner_text() or button.get_attribute("aria-label") or "?"
             button.click()
             return f"button {text.strip()[:60]!r}"
