@@ -48,11 +48,11 @@ FILTERS = ("f_window", "f_kinds", "f_grades", "f_text")  # set by show_link
 def init_state(loaded: Loaded) -> None:
     """Fill the widgets' state from the link, once per session.
 
-    Later in the session, a link followed to this page (an "Events citing it" link,
-    a link pasted in the address bar) is told apart from the address this page wrote
-    itself: its event is selected, and the rest of the view is kept. Back and
-    Forward bring an address the page wrote earlier with no widget asking for the
-    run: the view it names is shown again. Back from another page to the address
+    Later in the session, a link followed to this page (an "Events citing it" link)
+    is told apart from the address this page wrote itself: its event is selected,
+    and the rest of the view is kept. Back and Forward bring an address the page
+    wrote earlier with no widget asking for the run: the view it names is shown
+    again, also when it was written before a reload (by an earlier session). Back from another page to the address
     this page wrote last brings the map back to where it was left.
     """
     # A page change that overtakes the first run (a click in the menu as the map
@@ -64,7 +64,12 @@ def init_state(loaded: Loaded) -> None:
         show_link(loaded, st.query_params.to_dict())
         return
     params = st.query_params.to_dict()
-    if not nav.wrote_link("map", params):
+    written = nav.wrote_link("map", params)
+    if not written and not (nav.arrived() or nav.run_interacted()):
+        # Back or Forward to an address this page wrote before a reload (another
+        # session): show what it names, as Back within a session does
+        show_link(loaded, params)
+    elif not written:
         wanted = params.get("event")
         if wanted in loaded.events.index:
             select_event(wanted, loaded)

@@ -613,6 +613,35 @@ def test_the_map_address_opens_the_map_with_its_link(app, page, page_log, bundle
     page_log.assert_clean()
 
 
+def test_back_after_a_reload_shows_the_view_before(app, page, page_log, bundled):
+    """After a reload, Back showed the address before for a moment, then the page
+    wrote the event shown back over it: the step of the history was lost.
+
+    A reload starts a new session, which had not written the address Back brings;
+    it is shown as Back shows any address the page wrote.
+    """
+    open_map(page, f"{app.url}/")
+    point = click_point(page)
+    page.mouse.click(point["x"], point["y"])
+    wait_until(lambda: query(page).get("event") == point["id"], "the event chosen")
+    settle(page)
+    page.reload()
+    wait_until(lambda: detail_title(page) == bundled.title(point["id"]), "reloaded")
+    settle(page)
+    page.go_back()
+    wait_until(lambda: "event" not in query(page), "Back to the map as it opened")
+    settle(page)
+    time.sleep(1)
+    assert "event" not in query(page), "the page wrote the event back"
+    wait_until(lambda: detail_title(page) is None, "no event selected")
+    page.go_forward()
+    wait_until(
+        lambda: detail_title(page) == bundled.title(point["id"]),
+        "Forward to the event again",
+    )
+    page_log.assert_clean()
+
+
 def test_back_leaves_the_map_reached_by_its_address(app, page, page_log):
     """From another page to ``/map?event=…``, Back returns to that page.
 
