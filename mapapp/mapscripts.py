@@ -6,10 +6,10 @@ Constant JavaScript (no data), run with the map's own script (see
 
 # Place labels never overprint: after every move or zoom, labels are laid out by
 # rank (LABEL_RANK, carried in the class name). Event marks drawn as points come
-# first: a label that would overlap one or a label already shown tries the other
-# sides and corners of its place (none on another place's dot or past the map's
-# edge), and is
-# hidden when none is free.
+# first. A label that would cover an event's circle, a label already shown or
+# another place's dot (it would seem to name that place), or run past the map's
+# edge, tries the other sides and corners of its place, and is hidden when none is
+# free.
 # Tooltips (hover) are drawn above the legend, and kept inside the map.
 LABEL_JS = """
 (function () {
@@ -24,7 +24,7 @@ LABEL_JS = """
     });
   }
   // the circles of events (their kind in their properties; not the wider claim
-  // circles or the step's halo), and the dots of places, as drawn on the screen
+  // circles or the step's halo) or of places, as drawn, with where each stands
   function circles(test) {
     var out = [];
     window.map.eachLayer(function (l) {
@@ -32,30 +32,42 @@ LABEL_JS = """
       if (l instanceof L.CircleMarker && p && test(p) && l._path &&
           l.getRadius() > 0 && l.getRadius() <= 12) {
         var r = l._path.getBoundingClientRect();
-        if (r.width || r.height) { out.push(r); }
+        if (r.width || r.height) {
+          out.push({left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                    at: l.getLatLng()});
+        }
+      }
+    });
+    return out;
+  }
+  // each place's label, with where its place stands
+  function placeLabels() {
+    var out = [];
+    window.map.eachLayer(function (l) {
+      var t = l.getTooltip && l.getTooltip(), el = t && t.getElement();
+      if (el && /place-label/.test(el.className) && l.getLatLng) {
+        out.push({el: el, at: l.getLatLng()});
       }
     });
     return out;
   }
   function layout() {
-    var labels = Array.prototype.slice.call(
-      document.querySelectorAll('.leaflet-tooltip.place-label'));
-    labels.forEach(function (el) {
-      el.style.visibility = '';
-      el.style.translate = '';
+    var labels = placeLabels();
+    labels.forEach(function (label) {
+      label.el.style.visibility = '';
+      label.el.style.translate = '';
     });
-    labels.sort(function (a, b) { return rankOf(b) - rankOf(a); });
+    labels.sort(function (a, b) { return rankOf(b.el) - rankOf(a.el); });
     var shown = circles(function (p) { return p.kind; });
-    // a label moved off its usual side never lies on another place's dot: it
-    // would seem to name that place
     var dots = circles(function (p) { return p.name_1962; });
     var frame = window.map.getContainer().getBoundingClientRect();
-    var inMap = function (b) {  // nor past the map's edge
+    var inMap = function (b) {
       return b.left >= frame.left && b.right <= frame.right &&
              b.top >= frame.top && b.bottom <= frame.bottom;
     };
-    labels.forEach(function (el) {
-      var r = el.getBoundingClientRect(), w = r.width, h = r.height;
+    labels.forEach(function (label) {
+      var el = label.el, r = el.getBoundingClientRect(), w = r.width, h = r.height;
+      var others = dots.filter(function (d) { return !d.at.equals(label.at); });
       // Leaflet puts it right of its place; a region's name stays under its seat's
       // (right, left, above, below, then the corners)
       var left = -(w + 10), mid = -w / 2 - 5, up = -h / 2 - 8, down = h / 2 + 8;
@@ -65,7 +77,7 @@ LABEL_JS = """
       var side = null;
       for (var i = 0; i < sides.length && side === null; i++) {
         var box = moved(r, sides[i][0], sides[i][1]);
-        if (!hits(box, shown) && (i === 0 || (!hits(box, dots) && inMap(box)))) {
+        if (!hits(box, shown) && !hits(box, others) && inMap(box)) {
           side = sides[i];
           shown.push(box);
         }

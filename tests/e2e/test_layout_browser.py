@@ -396,21 +396,27 @@ def test_a_zone_or_border_label_stays_inside_the_map(app, page, page_log, viewpo
     page_log.assert_clean()
 
 
-# The visible place labels (their text and boxes) and the event circles, in the
-# map's frame.
+# The visible place labels (their text, boxes and places), the event circles, the
+# places' dots and the map's box, in the map's frame.
 PLACE_LABELS_JS = """() => {
   const box = (r) => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
-  const labels = [...document.querySelectorAll('.leaflet-tooltip.place-label')]
-    .filter((e) => getComputedStyle(e).visibility !== 'hidden')
-    .map((e) => ({text: e.textContent, ...box(e.getBoundingClientRect())}));
-  const marks = [];
+  const labels = [], marks = [], dots = [];
   window.map.eachLayer((l) => {
+    const t = l.getTooltip && l.getTooltip(), el = t && t.getElement();
+    if (el && /place-label/.test(el.className) &&
+        getComputedStyle(el).visibility !== 'hidden')
+      labels.push({text: el.textContent, at: [l.getLatLng().lat, l.getLatLng().lng],
+                   ...box(el.getBoundingClientRect())});
     const p = l.feature && l.feature.properties;
     const r = l.getRadius && l.getRadius();
-    if (l instanceof L.CircleMarker && p && p.kind && l._path && r && r <= 12)
-      marks.push(box(l._path.getBoundingClientRect()));
+    if (!(l instanceof L.CircleMarker) || !p || !l._path || !r || r > 12) return;
+    if (p.kind) marks.push(box(l._path.getBoundingClientRect()));
+    if (p.name_1962)
+      dots.push({text: p.name_1962, at: [l.getLatLng().lat, l.getLatLng().lng],
+                 ...box(l._path.getBoundingClientRect())});
   });
-  return {labels, marks};
+  return {labels, marks, dots,
+          frame: box(window.map.getContainer().getBoundingClientRect())};
 }"""
 
 
@@ -424,12 +430,17 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def _labels_clear(drawn: dict) -> None:
-    """No label over an event's circle or over another label."""
-    labels, marks = drawn["labels"], drawn["marks"]
+    """No label over an event's circle, another label or another place's dot, and
+    none past the map's edge."""
+    labels, marks, frame = drawn["labels"], drawn["marks"], drawn["frame"]
     assert marks, "no event circles drawn"
     for label in labels:
-        over = [m for m in marks if _overlap(label, m)]
-        assert not over, f"{label['text']} is drawn over an event's circle"
+        name = label["text"]
+        assert not [m for m in marks if _overlap(label, m)], f"{name} over an event"
+        dots = [d for d in drawn["dots"] if d["at"] != label["at"]]
+        assert not [d["text"] for d in dots if _overlap(label, d)], f"{name} on a dot"
+        assert frame["left"] <= label["left"] and label["right"] <= frame["right"]
+        assert frame["top"] <= label["top"] and label["bottom"] <= frame["bottom"]
     for i, a in enumerate(labels):
         for b in labels[i + 1 :]:
             assert not _overlap(a, b), f"{a['text']} and {b['text']} overlap"
@@ -438,11 +449,11 @@ def _labels_clear(drawn: dict) -> None:
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_place_labels_give_way_to_the_events(app, browser, viewport):
     """Labels were drawn over event circles (Baketu over Tacheng's events, Usharal
-    over the presented step), while Tacheng's own label was hidden.
+    over the presented step), over other places' dots, and past the map's edge,
+    while Tacheng's own label was hidden.
 
-    Now the events come first: a label moves to another side of its place (never
-    onto another place's dot), or hides. Tacheng and Yining, where most events
-    are, keep their names.
+    Now the events come first: a label moves to another side or corner of its
+    place, or hides. Tacheng and Yining, where most events are, keep their names.
     """
     context = browser.new_context(
         viewport=viewport, is_mobile=viewport == PHONE, has_touch=viewport == PHONE
@@ -458,9 +469,10 @@ def test_place_labels_give_way_to_the_events(app, browser, viewport):
         _labels_clear(drawn)
         names = {label["text"] for label in drawn["labels"]}
         assert {"Tacheng", "Yining"} <= names, names
-        page.goto(f"{app.url}/present?tour=default&step=1")
-        page.get_by_text("Step 1 of").wait_for(timeout=90_000)
-        time.sleep(3)  # the map flies to the step
-        _labels_clear(map_frame(page).evaluate(PLACE_LABELS_JS))
+        for step in (1, 2):  # a step at a town, and the whole region
+            page.goto(f"{app.url}/present?tour=default&step={step}")
+            page.get_by_text(f"Step {step} of").wait_for(timeout=90_000)
+            time.sleep(3)  # the map flies to the step
+            _labels_clear(map_frame(page).evaluate(PLACE_LABELS_JS))
     finally:
         context.close()
