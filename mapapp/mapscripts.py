@@ -4,12 +4,12 @@ Constant JavaScript (no data), run with the map's own script (see
 :func:`mapapp.mapview.base_map`).
 """
 
-# Place labels never overprint: after every move or zoom, labels are laid out by
-# rank (LABEL_RANK, carried in the class name). Event marks drawn as points come
-# first. A label that would cover an event's circle, a label already shown or
-# another place's dot (it would seem to name that place), or run past the map's
-# edge, tries the other sides and corners of its place, and is hidden when none is
-# free.
+# Place labels never overprint: after every move or zoom (and the legend opened or
+# folded), labels are laid out by rank (LABEL_RANK, carried in the class name).
+# Event marks drawn as points come first, with the map's controls. A label that
+# would cover one of them, a label already shown or another place's dot (it would
+# seem to name that place), or run past the map's edge, tries the other sides and
+# corners of its place, and is hidden when none is free.
 # Tooltips (hover) are drawn above the legend, and kept inside the map.
 LABEL_JS = """
 (function () {
@@ -58,7 +58,13 @@ LABEL_JS = """
       label.el.style.translate = '';
     });
     labels.sort(function (a, b) { return rankOf(b.el) - rankOf(a.el); });
-    var shown = circles(function (p) { return p.kind; });
+    // the map's controls (zoom, layers, scale, attribution, the legend) are drawn
+    // above every pane: a label under one is hidden as if under a label
+    var shown = circles(function (p) { return p.kind; }).concat(
+      Array.prototype.map.call(
+        document.querySelectorAll('.leaflet-control, #map-legend'),
+        function (c) { return c.getBoundingClientRect(); }
+      ).filter(function (r) { return r.width && r.height; }));
     var dots = circles(function (p) { return p.name_1962; });
     var frame = window.map.getContainer().getBoundingClientRect();
     var inMap = function (b) {
@@ -152,6 +158,9 @@ LABEL_JS = """
     if (!window.L || !window.map || !window.map.on) { return setTimeout(attach, 100); }
     keepInside();
     window.map.on('zoomend moveend layeradd', function () { setTimeout(layout, 0); });
+    // the legend (a <details>) opened or folded: its 'toggle' reaches the document
+    // only on the way down
+    document.addEventListener('toggle', function () { setTimeout(layout, 0); }, true);
     setTimeout(layout, 0);
   }
   attach();

@@ -397,7 +397,7 @@ def test_a_zone_or_border_label_stays_inside_the_map(app, page, page_log, viewpo
 
 
 # The visible place labels (their text, boxes and places), the event circles, the
-# places' dots and the map's box, in the map's frame.
+# places' dots, the map's controls and its box, in the map's frame.
 PLACE_LABELS_JS = """() => {
   const box = (r) => ({left: r.left, right: r.right, top: r.top, bottom: r.bottom});
   const labels = [], marks = [], dots = [];
@@ -415,7 +415,10 @@ PLACE_LABELS_JS = """() => {
       dots.push({text: p.name_1962, at: [l.getLatLng().lat, l.getLatLng().lng],
                  ...box(l._path.getBoundingClientRect())});
   });
-  return {labels, marks, dots,
+  const controls = [...document.querySelectorAll('.leaflet-control, #map-legend')]
+    .map((c) => box(c.getBoundingClientRect()))
+    .filter((r) => r.right > r.left && r.bottom > r.top);
+  return {labels, marks, dots, controls,
           frame: box(window.map.getContainer().getBoundingClientRect())};
 }"""
 
@@ -430,8 +433,8 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def _labels_clear(drawn: dict) -> None:
-    """No label over an event's circle, another label or another place's dot, and
-    none past the map's edge."""
+    """No label over an event's circle, another label, another place's dot or the
+    map's controls, and none past the map's edge."""
     labels, marks, frame = drawn["labels"], drawn["marks"], drawn["frame"]
     assert marks, "no event circles drawn"
     for label in labels:
@@ -439,6 +442,7 @@ def _labels_clear(drawn: dict) -> None:
         assert not [m for m in marks if _overlap(label, m)], f"{name} over an event"
         dots = [d for d in drawn["dots"] if d["at"] != label["at"]]
         assert not [d["text"] for d in dots if _overlap(label, d)], f"{name} on a dot"
+        assert not [c for c in drawn["controls"] if _overlap(label, c)], name
         assert frame["left"] <= label["left"] and label["right"] <= frame["right"]
         assert frame["top"] <= label["top"] and label["bottom"] <= frame["bottom"]
     for i, a in enumerate(labels):
@@ -469,6 +473,9 @@ def test_place_labels_give_way_to_the_events(app, browser, viewport):
         _labels_clear(drawn)
         names = {label["text"] for label in drawn["labels"]}
         assert {"Tacheng", "Yining"} <= names, names
+        frame.evaluate("() => { document.getElementById('map-legend').open = true; }")
+        time.sleep(0.5)
+        _labels_clear(frame.evaluate(PLACE_LABELS_JS))  # none under the legend
         for step in (1, 2):  # a step at a town, and the whole region
             page.goto(f"{app.url}/present?tour=default&step={step}")
             page.get_by_text(f"Step {step} of").wait_for(timeout=90_000)
