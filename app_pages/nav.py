@@ -36,8 +36,9 @@ kbd { color: #595857 !important; opacity: 1 !important; }
 # - On a phone the sidebar is a drawer over the page. Streamlit keeps it as the user
 #   last left it (in localStorage), so a phone that once opened it showed every
 #   later page under it, and kept it open over the page the user had just chosen.
-#   Here a phone starts every load with the drawer closed, and closes it once a page
-#   is chosen in it. Wide screens are left alone. (Streamlit's "md" breakpoint,
+#   Here a phone starts every load with the drawer closed (for the load's first
+#   seconds, until the reader opens it: Streamlit may restore it open after this
+#   script has run), and closes it once a page is chosen in it. Wide screens are left alone. (Streamlit's "md" breakpoint,
 #   768 px, is where it makes the sidebar a drawer.)
 # - A move of the map is not a step of the history. Streamlit pushes every new
 #   address, so each pan was one more press of Back (and cut off Forward). An
@@ -69,12 +70,22 @@ PAGE_JS = """<script>
     var button = bar.querySelector('[data-testid="stSidebarCollapseButton"] button');
     if (button) { button.click(); }
   }
-  close();  // the first run of this load: the drawer as a phone should start
+  // The drawer as a phone should start this load: closed. Streamlit may draw the
+  // sidebar, or bring back its last state, after this script has run, so for the
+  // first seconds of the load the drawer is closed whenever it opens, unless the
+  // reader opened it.
+  var opened = false, loaded = Date.now();
   document.addEventListener('click', function (e) {
+    if (e.target.closest('[data-testid="stExpandSidebarButton"]')) { opened = true; }
     if (e.target.closest('[data-testid="stSidebarNavLink"]')) {
       setTimeout(close, 0);
     }
   }, true);
+  (function watch() {
+    if (opened || Date.now() - loaded > 3000) { return; }
+    close();
+    setTimeout(watch, 100);
+  })();
 
   var VIEW = ['lat', 'lon', 'z'];
   function rest(search) {
