@@ -52,8 +52,9 @@ def init_state(loaded: Loaded) -> None:
     is told apart from the address this page wrote itself: its event is selected,
     and the rest of the view is kept. Back and Forward bring an address the page
     wrote earlier with no widget asking for the run: the view it names is shown
-    again, also when it was written before a reload (by an earlier session). Back from another page to the address
-    this page wrote last brings the map back to where it was left.
+    again, also when it was written before a reload (by an earlier session). Back
+    from another page to the address this page wrote last brings the map back to
+    where it was left.
     """
     # A page change that overtakes the first run (a click in the menu as the map
     # loads) can leave the session marked but its filters never kept: start again.

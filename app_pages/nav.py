@@ -38,8 +38,9 @@ kbd { color: #595857 !important; opacity: 1 !important; }
 #   later page under it, and kept it open over the page the user had just chosen.
 #   Here a phone starts every load with the drawer closed (for the load's first
 #   seconds, until the reader opens it: Streamlit may restore it open after this
-#   script has run), and closes it once a page is chosen in it. Wide screens are left alone. (Streamlit's "md" breakpoint,
-#   768 px, is where it makes the sidebar a drawer.)
+#   script has run), and closes it once a page is chosen in it. Wide screens are
+#   left alone. (Streamlit's "md" breakpoint, 768 px, is where it makes the
+#   sidebar a drawer.)
 # - A move of the map is not a step of the history. Streamlit pushes every new
 #   address, so each pan was one more press of Back (and cut off Forward). An
 #   address that differs from the current one only in the view (``lat``, ``lon``,

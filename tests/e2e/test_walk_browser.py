@@ -92,9 +92,10 @@ def _open_sidebar(page) -> None:
 def _close_drawer(page) -> None:
     """Close the sidebar when it lies over the page (a phone), as a user would."""
     sidebar = page.locator('[data-testid="stSidebar"]')
-    if page.viewport_size["width"] < 640 and sidebar.get_attribute(
-        "data-collapsed"
-    ) == "false":
+    if (
+        page.viewport_size["width"] < 640
+        and sidebar.get_attribute("data-collapsed") == "false"
+    ):
         sidebar.locator('[data-testid="stSidebarCollapseButton"] button').click()
         page.wait_for_timeout(400)  # its slide-out
 
