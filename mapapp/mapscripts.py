@@ -18,10 +18,15 @@ LABEL_JS = """
     return m ? +m[1] : 0;
   }
   function hits(r, boxes) {
-    return boxes.some(function (s) {
-      return r.left < s.right && r.right > s.left &&
-             r.top < s.bottom && r.bottom > s.top;
-    });
+    return boxes.some(function (s) { return overlap(r, s) > 0; });
+  }
+  // the map's controls (zoom, layers, scale, attribution, the legend), drawn
+  // above every pane
+  function controlBoxes() {
+    return Array.prototype.map.call(
+      document.querySelectorAll('.leaflet-control, #map-legend'),
+      function (c) { return c.getBoundingClientRect(); }
+    ).filter(function (r) { return r.width && r.height; });
   }
   // the circles of events (their kind in their properties; not the wider claim
   // circles or the step's halo) or of places, as drawn, with where each stands
@@ -58,13 +63,8 @@ LABEL_JS = """
       label.el.style.translate = '';
     });
     labels.sort(function (a, b) { return rankOf(b.el) - rankOf(a.el); });
-    // the map's controls (zoom, layers, scale, attribution, the legend) are drawn
-    // above every pane: a label under one is hidden as if under a label
-    var shown = circles(function (p) { return p.kind; }).concat(
-      Array.prototype.map.call(
-        document.querySelectorAll('.leaflet-control, #map-legend'),
-        function (c) { return c.getBoundingClientRect(); }
-      ).filter(function (r) { return r.width && r.height; }));
+    // a label under a control is hidden as if under a label
+    var shown = circles(function (p) { return p.kind; }).concat(controlBoxes());
     var dots = circles(function (p) { return p.name_1962; });
     var frame = window.map.getContainer().getBoundingClientRect();
     var inMap = function (b) {
@@ -143,11 +143,7 @@ LABEL_JS = """
       if (!el || !m || this.options.permanent) { return; }
       var box = el.getBoundingClientRect();  // with the arrow's margin
       var frame = m.getContainer().getBoundingClientRect();
-      var controls = Array.prototype.map.call(
-        document.querySelectorAll('.leaflet-control, #map-legend'),
-        function (c) { return c.getBoundingClientRect(); }
-      ).filter(function (r) { return r.width && r.height; });
-      var best = placeAmong(box, frame, controls);
+      var best = placeAmong(box, frame, controlBoxes());
       if (best.dx || best.dy) {
         L.DomUtil.setPosition(el, L.DomUtil.getPosition(el).add([best.dx, best.dy]));
       }
