@@ -107,12 +107,47 @@ def test_the_date_slider_zooms_to_1962_and_a_window_can_be_dragged(
     page_log.assert_clean()
 
 
+def scroll_to_charts(page):
+    """Scroll to the charts' place; return the first chart, drawn once it is seen."""
+    page.locator(".st-key-chart_tab").scroll_into_view_if_needed()
+    later = page.locator(".st-key-charts_later")
+    if later.count():
+        later.scroll_into_view_if_needed()
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.locator("canvas").wait_for(timeout=FIRST_LOAD * 1000)
+    chart.scroll_into_view_if_needed()
+    settle(page)
+    return chart
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_the_charts_are_drawn_when_the_reader_comes_to_them(app, page, page_log, size):
+    """Below the map, the charts (and Vega's scripts) wait until they are in view."""
+    page.set_viewport_size(DESKTOP if size == "desktop" else PHONE)
+    open_map(page, f"{app.url}/")
+    vega = [u for u in page_log.requests if "/static/js/embed." in u]
+    assert not vega, vega  # not a byte of Vega before the charts are seen
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 0
+    later = page.locator(".st-key-charts_later")
+    assert later.get_by_role("button", name="Draw the chart now").is_visible()
+    address, steps = page.url, page.evaluate("history.length")
+    scroll_to_charts(page)  # the timeline, in the tab open first
+    timeline = page.get_by_role("tab", name="Timeline of events")
+    assert timeline.get_attribute("aria-selected") == "true"
+    assert later.count() == 0
+    assert (page.url, page.evaluate("history.length")) == (address, steps)
+    # drawn for the rest of the session: another run keeps them
+    page.get_by_role("tab", name=TAB).click()
+    page.locator('[data-testid="stVegaLiteChart"] canvas').last.wait_for()
+    settle(page)
+    page_log.assert_clean()
+
+
 def test_dragging_across_the_timeline_narrows_the_dates(app, page, page_log):
     """The brush on the timeline sets the date window (and nothing breaks)."""
     page.set_viewport_size(DESKTOP)
     open_map(page, f"{app.url}/?from=1962-03-01&to=1962-06-30")
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    chart.scroll_into_view_if_needed()
+    chart = scroll_to_charts(page)
     box = chart.bounding_box()
     y = box["y"] + box["height"] * 0.55
     page.mouse.move(box["x"] + box["width"] * 0.35, y)
