@@ -98,24 +98,28 @@ CHARTS_ON = "charts_on"  # the session's charts are drawn (the reader came to th
 LATER_PX = 300  # the height of a chart not drawn yet: the page does not jump
 
 # Press the "draw" button when a quarter of the space kept for the chart has been on
-# the screen for a moment (scrolled to, or focused from the keyboard): not while the
-# page is still being laid out above it. The button stays for anyone who wants the
-# chart sooner, and for a browser without IntersectionObserver.
+# the screen for a moment (scrolled to): not while the page is still being laid out
+# above it, and not while the button has the keyboard's focus (pressed then, it
+# would vanish with the focus, which would fall back to the top of the page): it is
+# pressed once the focus moves on, if the space is still on the screen. The button
+# stays for anyone who wants the chart sooner, and for a browser without
+# IntersectionObserver.
 LATER_JS = """<script>
 (function () {
   var box = document.querySelector('.st-key-charts_later');
   if (!box || box.dataset.watched || !window.IntersectionObserver) { return; }
   box.dataset.watched = '1';
-  function shown() {
+  function press() {
+    var button = box.querySelector('button');
     var r = box.getBoundingClientRect(), h = window.innerHeight, q = r.height / 4;
-    return box.isConnected && r.top < h - q && r.bottom > q;
+    if (button && box.isConnected && r.top < h - q && r.bottom > q &&
+        !box.contains(document.activeElement)) { button.click(); }
   }
+  box.addEventListener('focusout', function () { setTimeout(press, 0); });
   new IntersectionObserver(function (entries) {
-    if (!entries.some(function (e) { return e.isIntersecting; })) { return; }
-    setTimeout(function () {
-      var button = box.querySelector('button');
-      if (button && shown()) { button.click(); }
-    }, 300);
+    if (entries.some(function (e) { return e.isIntersecting; })) {
+      setTimeout(press, 300);
+    }
   }, {threshold: 0.25}).observe(box);
 })();
 </script>"""

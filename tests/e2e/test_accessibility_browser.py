@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO, _unavailable
-from test_app_browser import IFRAME, detail_title, open_map, query, settle, wait_until
+from test_app_browser import (
+    DESKTOP,
+    IFRAME,
+    detail_title,
+    open_map,
+    query,
+    settle,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -24,6 +32,7 @@ PAGES = [
     "/source",
     "/data",
     "/present?tour=default&step=2",
+    "/#charts",  # the map page with its charts drawn (they wait to be scrolled to)
 ]
 RUN_AXE = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations']});
@@ -44,9 +53,13 @@ def axe_path() -> Path:
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_axe_violation(app, page, page_log, axe_path, path):
     page.set_viewport_size({"width": 1440, "height": 900})
-    page.goto(app.url + path)
+    page.goto(app.url + path.removesuffix("#charts"))
     wait_until(lambda: page.locator('[data-testid="stMain"]').count(), "the page", 90)
     settle(page, quiet=1.5, timeout=90)
+    if path.endswith("#charts"):
+        page.locator(".st-key-charts_later").scroll_into_view_if_needed()
+        page.locator('[data-testid="stVegaLiteChart"] canvas').wait_for()
+        settle(page, quiet=1.5, timeout=90)
     found = []
     for frame in page.frames:
         frame.add_script_tag(path=str(axe_path))
@@ -91,6 +104,32 @@ def test_the_keyboard_hint_for_the_list_is_true(app, page, page_log, bundled):
     page.keyboard.press("Shift+Space")
     chosen = wait_until(lambda: query(page).get("event"), "Shift+Space to select")
     wait_until(lambda: detail_title(page) == bundled.title(chosen), "its detail")
+    page_log.assert_clean()
+
+
+def test_the_charts_button_keeps_the_keyboard_focus(app, page, page_log):
+    """Tabbed to, the charts' "draw" button waits for Enter; the focus is never lost."""
+    page.set_viewport_size(DESKTOP)  # the charts' space starts out of view
+    open_map(page, app.url)
+    button = page.get_by_role("button", name="Draw the chart now")
+    # Tabbing down the page brings the charts' space into view before the button
+    # (and so draws them); focused as a Tab would focus it, scrolled into view:
+    button.focus()
+    page.wait_for_timeout(1500)  # in view, but not pressed from under the focus
+    assert button.evaluate("(b) => b === document.activeElement")
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 0
+    page.keyboard.press("Tab")  # on: the focus stays where it went
+    settle(page)
+    assert page.evaluate("() => document.activeElement !== document.body")
+    assert page.evaluate(
+        "() => !!document.activeElement.closest('[data-testid=\"stMain\"]')"
+    )
+    chart = page.locator('[data-testid="stVegaLiteChart"]')
+    if chart.count() == 0:  # the Tab scrolled the space away: Enter draws it
+        button.focus()
+        page.keyboard.press("Enter")
+    chart.locator("canvas").first.wait_for()
+    settle(page)
     page_log.assert_clean()
 
 
