@@ -136,7 +136,9 @@ def timelines(loaded: Loaded, ids: list[str], sel: Selection) -> None:
     The charts lie below the map. They are drawn once the reader comes to them
     (scrolls them into view, opens a tab, or presses the button kept in their
     place): until then a session is spared Vega's 17 script files (0.8 MB), which
-    cost the server a fifth of a new session's work and a phone its bandwidth.
+    cost the server about 0.02 s of CPU per new session (a third of what the app
+    cost beyond the minimal page of ``benchmarks/interact.py``) and a phone its
+    bandwidth.
     """
     # Keyed and tracked: the open tab stays open when a selection adds elements
     # above the tabs (which made an untracked tab set a new one, back on its first).
