@@ -384,3 +384,18 @@ def test_back_from_another_page_sends_the_map_where_it_was_left():
     lat, lon, zoom = at.session_state["target"]
     assert (round(lat, 4), round(lon, 4), round(zoom)) == (44.5, 80.5, 6)
     assert dict(at.query_params) == left
+
+
+def _charts(at: AppTest) -> int:
+    return len(at.get("vega_lite_chart"))
+
+
+def test_the_charts_wait_until_the_reader_comes_to_them():
+    at = run()
+    assert _charts(at) == 0  # in their place, the button the page presses in view
+    assert "drawn when you scroll to it" in " ".join(c.value for c in at.caption)
+    at.button(key="charts_draw").click().run()
+    assert not at.exception, at.exception
+    assert _charts(at) == 1  # the open tab's, the timeline
+    at.multiselect(key="f_kinds").set_value(["crossing"]).run()
+    assert _charts(at) == 1  # drawn from then on

@@ -166,6 +166,7 @@ def test_a_large_file_is_counted_per_area_and_per_week(monkeypatch):
     assert "events here (" in drawn  # a cell's tooltip
     assert "synth-3-000000" not in drawn  # not one by one
     assert "Counts of events (" in map_args(at)["layer_control"]
+    at.button(key="charts_draw").click().run()  # the charts wait to be reached
     captions = " ".join(c.value for c in at.caption)
     assert "grey circles count them per area" in captions
     assert "the bars count them per week and kind" in captions
