@@ -98,29 +98,32 @@ CHARTS_ON = "charts_on"  # the session's charts are drawn (the reader came to th
 LATER_PX = 300  # the height of a chart not drawn yet: the page does not jump
 
 # Press the "draw" button when a quarter of the space kept for the chart has been on
-# the screen for a moment (scrolled to): not while the page is still being laid out
-# above it, and not while the button has the keyboard's focus (pressed then, it
-# would vanish with the focus, which would fall back to the top of the page): it is
-# pressed once the focus moves on, if the space is still on the screen. The button
-# stays for anyone who wants the chart sooner, and for a browser without
-# IntersectionObserver.
+# the screen for 0.3 s (scrolled to, or in view once the page is laid out), and
+# again if the space is still there 2 s after a press (a press during the page's
+# first run can be lost). Never while the button has the keyboard's focus (pressed
+# then, it would vanish with the focus, which would fall back to the top of the
+# page): once the focus moves on. The page is looked at every 0.2 s, not through
+# the space's element, which Streamlit may replace while it draws the page. The
+# button stays for anyone who wants the chart sooner.
 LATER_JS = """<script>
 (function () {
-  var box = document.querySelector('.st-key-charts_later');
-  if (!box || box.dataset.watched || !window.IntersectionObserver) { return; }
-  box.dataset.watched = '1';
-  function press() {
-    var button = box.querySelector('button');
+  if (window.__mapappChartsLater) { return; }
+  window.__mapappChartsLater = true;
+  var since = null, pressed = 0;
+  setInterval(function () {
+    var box = document.querySelector('.st-key-charts_later');
+    var button = box && box.querySelector('button');
+    if (!button) { since = null; return; }
     var r = box.getBoundingClientRect(), h = window.innerHeight, q = r.height / 4;
-    if (button && box.isConnected && r.top < h - q && r.bottom > q &&
-        !box.contains(document.activeElement)) { button.click(); }
-  }
-  box.addEventListener('focusout', function () { setTimeout(press, 0); });
-  new IntersectionObserver(function (entries) {
-    if (entries.some(function (e) { return e.isIntersecting; })) {
-      setTimeout(press, 300);
+    if (!(r.height > 0 && r.top < h - q && r.bottom > q) ||
+        box.contains(document.activeElement)) { since = null; return; }
+    var now = Date.now();
+    if (since === null) { since = now; return; }
+    if (now - since >= 300 && now - pressed >= 2000) {
+      pressed = now;
+      button.click();
     }
-  }, {threshold: 0.25}).observe(box);
+  }, 200);
 })();
 </script>"""
 

@@ -143,6 +143,18 @@ def test_the_charts_are_drawn_when_the_reader_comes_to_them(app, page, page_log,
     page_log.assert_clean()
 
 
+@pytest.mark.parametrize("size", [(1920, 1200), (1440, 1300)])
+def test_a_window_that_shows_the_charts_draws_them_at_once(app, page, page_log, size):
+    """Where the charts' space is in view as the page opens, no scroll is needed."""
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    open_map(page, f"{app.url}/")
+    chart = page.locator('[data-testid="stVegaLiteChart"] canvas').first
+    chart.wait_for(timeout=10_000)
+    assert page.locator(".st-key-charts_later").count() == 0
+    settle(page)
+    page_log.assert_clean()
+
+
 def test_dragging_across_the_timeline_narrows_the_dates(app, page, page_log):
     """The brush on the timeline sets the date window (and nothing breaks)."""
     page.set_viewport_size(DESKTOP)
