@@ -140,7 +140,7 @@ def main(n: int) -> None:
     border, territory = io.read_frontier()
     frontier = geocode.Frontier(border, territory)
     events = _synthetic_events()(data, n)
-    big = Dataset(events=tuple(events), sources=data.sources, places=data.places)
+    big = Dataset.of(events=tuple(events), sources=data.sources, places=data.places)
     located = geocode.geocode(big, frontier)
     t0 = time.perf_counter()
     table = export.event_table(big, located)

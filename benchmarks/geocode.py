@@ -58,7 +58,7 @@ def main(n: int) -> None:
     assert not problems, problems[:3]
     frontier = geocode.Frontier(*io.read_frontier())
     events = synthetic_events(data, n)
-    big = Dataset(events=tuple(events), places=data.places)
+    big = Dataset.of(events=tuple(events), places=data.places)
     geocode.geocode(big, frontier)  # warm-up: imports, projections
     print(
         f"machine: {platform.machine()}, {platform.python_implementation()} "

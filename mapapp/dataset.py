@@ -1,17 +1,21 @@
 """A dataset: every record of one load, by id, with where each came from.
 
-It sits above the records (:mod:`mapapp.model`) and the name index
-(:mod:`mapapp.gazetteer`), which it builds once for every check and geocode.
+It sits above the records (:mod:`mapapp.model`), their tables (:mod:`mapapp.tables`)
+and the name index (:mod:`mapapp.gazetteer`), which it builds once for every check
+and geocode.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mapapp import tables
 from mapapp.gazetteer import Gazetteer
 from mapapp.model import Event, Origin, Place, Source
+from mapapp.tables import EventTables
 
 
 @dataclass(frozen=True)
@@ -20,8 +24,9 @@ class Dataset:
 
     Attributes
     ----------
-    events : tuple of Event
-        In file order (the first of duplicate ids wins; validation reports the rest).
+    tables : EventTables
+        The events, in file order (the first of duplicate ids wins; validation
+        reports the rest), with their places, claims and citations.
     sources, places : dict
         By id (the first of duplicate ids wins; validation reports the rest).
     texts : dict
@@ -33,12 +38,22 @@ class Dataset:
         ``(category, id, file, line)`` of every record whose id was seen before.
     """
 
-    events: tuple[Event, ...] = ()
+    tables: EventTables = field(default_factory=EventTables.empty)
     sources: dict[str, Source] = field(default_factory=dict)
     places: dict[str, Place] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     duplicates: tuple[tuple[str, str, str, int], ...] = ()
+
+    @classmethod
+    def of(cls, events: Sequence[Event] = (), **fields: Any) -> Dataset:
+        """Return a dataset of events given as models (and the other fields)."""
+        return cls(tables=tables.of_events(events), **fields)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The events as models, in order (built from the tables when first asked)."""
+        return self.tables.records
 
     @functools.cached_property
     def gazetteer(self) -> Gazetteer:
@@ -69,7 +84,7 @@ class Dataset:
                 kept[category][record.id] = record
                 origins[(category, record.id)] = (label, lines)
         return cls(
-            events=tuple(kept["event"].values()),
+            tables=tables.of_events(list(kept["event"].values())),
             sources=kept["source"],
             places=kept["place"],
             texts=texts,
@@ -89,7 +104,4 @@ class Dataset:
 
     def event(self, event_id: str) -> Event:
         """Return the event with this id (KeyError if there is none)."""
-        for ev in self.events:
-            if ev.id == event_id:
-                return ev
-        raise KeyError(event_id)
+        return self.tables.record(self.tables.position[event_id])

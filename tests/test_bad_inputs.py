@@ -925,7 +925,7 @@ def test_payload_is_data_and_harmless(title, cell, world):
         places=[{"place": "yining", "role": "site"}],
         sources=[{"source": MEMO}],
     )
-    mine = Dataset(events=(event,), sources=data.sources, places=data.places)
+    mine = Dataset.of(events=(event,), sources=data.sources, places=data.places)
     located = geocode.geocode(mine, frontier)
     table = export.event_table(mine, located)
     # CSV: formulas neutralised, and the import restores exactly what was written

@@ -66,7 +66,7 @@ def figures():
         claims=[claim("Soviet government", 10000, "1962-04-24")],  # a repeat
         sources=[{"source": "s"}],
     )
-    return Dataset(events=(ev, other), sources=src)
+    return Dataset.of(events=(ev, other), sources=src)
 
 
 CLAIMANTS = [

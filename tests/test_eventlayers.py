@@ -40,7 +40,7 @@ def events_frame():
         geometry=[LineString([(0, 0), (1, 0)]), Point(0.5, 0.5), Point(50, 50)],
         crs=4326,
     )
-    return eventlayers.event_frame(Dataset(events=tuple(ev)), located)
+    return eventlayers.event_frame(Dataset.of(events=tuple(ev)), located)
 
 
 def test_event_frame_escapes_titles_and_writes_dates():

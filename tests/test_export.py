@@ -55,7 +55,7 @@ def test_place_with_separator_cannot_be_written(w):
             "places": [w.data.events[2].places[0].model_copy(update={"place": "a|b"})]
         }
     )
-    data = type(w.data)(events=(ev,), sources=w.data.sources, places=w.data.places)
+    data = type(w.data).of(events=(ev,), sources=w.data.sources, places=w.data.places)
     with pytest.raises(ExportError, match="contains '\\|'"):
         export.event_table(data, w.located)
 

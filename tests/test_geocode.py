@@ -54,7 +54,7 @@ def event(eid, *refs, kind="crossing"):
 
 
 def dataset(places, events):
-    return Dataset(events=tuple(events), places={p.id: p for p in places})
+    return Dataset.of(events=tuple(events), places={p.id: p for p in places})
 
 
 def test_sides_and_geodesic_distances(frontier, places):

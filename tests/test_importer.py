@@ -214,7 +214,9 @@ def test_classify_import_files(tmp_path):
 def test_round_trip_of_generated_events(raws, fmt):
     w = WORLD
     events = [e for e in map(event_or_none, raws) if e is not None]
-    data = Dataset(events=tuple(events), sources=w.data.sources, places=w.data.places)
+    data = Dataset.of(
+        events=tuple(events), sources=w.data.sources, places=w.data.places
+    )
     result = export_import(data, w.frontier, fmt)
     assert result.problems == []
     assert [e for e, *_ in result.events] == events

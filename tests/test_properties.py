@@ -264,5 +264,5 @@ def _round_trip(data: Dataset, frontier: geocode.Frontier, fmt: str) -> list[Eve
 @given(EVENTS, st.sampled_from(["csv", "geojson"]))
 def test_export_then_import_gives_the_same_records(bundle, events, fmt):
     base, frontier = bundle
-    data = Dataset(events=events, sources=base.sources, places=base.places)
+    data = Dataset.of(events=events, sources=base.sources, places=base.places)
     assert _round_trip(data, frontier, fmt) == list(events)

@@ -43,7 +43,7 @@ def data():
         ),
         ev("open", "1962-08/..", kind="border-control"),
     )
-    return Dataset(events=events, sources=sources, places=places)
+    return Dataset.of(events=events, sources=sources, places=places)
 
 
 def test_everything_by_default(data):
@@ -96,7 +96,7 @@ def test_a_search_puts_title_matches_first_and_keeps_date_order_within(data):
         ev("riot", "1962-05-29", title="Riot at Yining"),
         ev("after", "1962-06-01", title="After the riot", summary="arrests"),
     )
-    data = Dataset(events=events, sources=data.sources, places=data.places)
+    data = Dataset.of(events=events, sources=data.sources, places=data.places)
     found = select(data, Selection(text="riot"))
     assert found == ["report", "riot", "after"]  # by date
     assert title_first(data, found, "riot") == ["riot", "after", "report"]

@@ -53,7 +53,7 @@ def data():
             sources=[{"source": "s"}],
         ),
     )
-    return Dataset(events=evs, sources=src)
+    return Dataset.of(events=evs, sources=src)
 
 
 def test_timeline_frame_spans_what_a_date_may_mean():

@@ -108,7 +108,7 @@ def test_a_route_from_a_region_to_a_region_needs_its_crossing():
     sites = event(
         "sites", [{"place": "ili", "role": "site"}, {"place": "kazssr", "role": "site"}]
     )
-    data = Dataset(
+    data = Dataset.of(
         events=(bad, crossed, to_town, sites),
         sources={"doc": source("doc")},
         places=PLACES,
@@ -124,7 +124,7 @@ def test_a_route_from_a_region_to_a_region_needs_its_crossing():
 def test_a_tour_step_on_reference_works_must_say_who_says_so():
     wiki = source("wiki", kind="reference", grade="C", issuer="Wikipedia contributors")
     ev = event("ref", [{"place": "post", "role": "site"}], cite="wiki")
-    data = Dataset(events=(ev,), sources={"wiki": wiki}, places=PLACES)
+    data = Dataset.of(events=(ev,), sources={"wiki": wiki}, places=PLACES)
     (bad,) = step_problems(data, "The crossing was closed in August 1962.")
     assert "does not say who says so" in bad and "wikipedia" in bad
     said = "According to Wikipedia, the crossing was closed in August 1962."
@@ -143,7 +143,7 @@ def test_a_step_giving_a_contested_figure_must_say_who_claims_it():
         for v, who in claimants
     ]
     ev = event("contested", [{"place": "post", "role": "site"}], claims=claims)
-    data = Dataset(events=(ev,), sources={"doc": doc}, places=PLACES)
+    data = Dataset.of(events=(ev,), sources={"doc": doc}, places=PLACES)
     (bad,) = step_problems(data, "About 20,000 people crossed in ten days.")
     assert "has competing figures" in bad
     said = "The Soviet government counted about 10,000 people."
@@ -179,7 +179,7 @@ def test_cross_checks_skip_only_events_without_problems(raws, spoilers):
     # twins hold the very same nested records, as the events of an import do
     events += [ev.model_copy(update={"id": f"{ev.id}-twin"}) for ev in events]
     assert not events or events[-1].places is events[len(events) // 2 - 1].places
-    data = Dataset(
+    data = Dataset.of(
         events=tuple(events),
         sources=WORLD.data.sources,
         places=WORLD.data.places,

@@ -219,7 +219,7 @@ def events() -> list[Event]:
 
 
 def world() -> World:
-    data = Dataset(
+    data = Dataset.of(
         events=tuple(events()),
         sources={s.id: s for s in SOURCES},
         places={p.id: p for p in PLACES},
