@@ -114,6 +114,49 @@ def states(
     return state, unit
 
 
+def point_of(
+    box: tuple[float, float, float, float],
+    geometry_type: str | None,
+    point: tuple[float, float] | None,
+    lon_text: str,
+    lat_text: str,
+) -> tuple[tuple[float, float] | None, list[tuple[str, str]]]:
+    """Judge a row's coordinates: the point, or what is wrong with them.
+
+    ``point`` is a GeoJSON Point's coordinates; ``lon_text`` and ``lat_text`` are
+    the CSV cells (used when there is no Point). Returns the point (None when there
+    is none, or it is bad) and the problems as (column, message).
+    """
+    messages: list[tuple[str, str]] = []
+
+    def bad(column: str, message: str) -> None:
+        messages.append((column, message))
+
+    if geometry_type not in (None, "Point"):
+        bad(
+            "geometry",
+            f"an event without places needs a Point (got "
+            f"{geometry_type}; expected a Point, or places in 'place')",
+        )
+        return None, messages
+    if point is not None:
+        lon_text, lat_text = str(point[0]), str(point[1])
+    if not lon_text and not lat_text:
+        return None, messages
+    if not lon_text or not lat_text:
+        missing, given = ("lat", "lon") if lon_text else ("lon", "lat")
+        bad(
+            missing,
+            f"half a coordinate (got {given} and an empty {missing}; "
+            "expected both lon and lat, or neither)",
+        )
+        return None, messages
+    lon, lat = degrees(lon_text, "lon", bad), degrees(lat_text, "lat", bad)
+    if lon is None or lat is None:
+        return None, messages
+    return check_point(lon, lat, box, bad), messages
+
+
 def make_places(
     points: Sequence[tuple[str, int | None, float, float]],
     territory: gpd.GeoDataFrame,

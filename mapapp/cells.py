@@ -24,16 +24,14 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from mapapp.model import (
     ID_PATTERN,
     PLACE_ROLES,
-    Citation,
     Claim,
     Place,
-    PlaceRef,
     Source,
 )
 
@@ -127,13 +125,9 @@ def number(value: float) -> str:
 # --- places ----------------------------------------------------------------------
 
 
-def place_cell(refs: Sequence[PlaceRef]) -> str:
-    """Write place references as ``role[@route]:place`` joined by ``|``."""
-    out = []
-    for ref in refs:
-        role = ref.role if ref.route == 1 else f"{ref.role}@{ref.route}"
-        out.append(f"{role}:{ref.place}")
-    return SEP.join(out)
+def place_token(role: str, route: int, place: str) -> str:
+    """Write one place reference as ``role[@route]:place`` (the cell joins by ``|``)."""
+    return f"{role if route == 1 else f'{role}@{route}'}:{place}"
 
 
 def parse_place(token: str) -> dict[str, Any]:
@@ -197,15 +191,6 @@ def parse_figure(text: str) -> dict[str, Any]:
     return {**fields, "approximate": bool(match.group("approx"))}
 
 
-def people_cells(claims: Sequence[Claim]) -> tuple[str, str]:
-    """Return the ``people`` and ``claimant`` cells of an event's claims."""
-    people = [c for c in claims if c.quantity == "people"]
-    return (
-        SEP.join(figure_cell(c) for c in people),
-        SEP.join(c.claimant for c in people),
-    )
-
-
 # --- sources ---------------------------------------------------------------------
 
 
@@ -225,13 +210,10 @@ def looks_like_id(token: str) -> bool:
     return bool(_SLUG.match(token))
 
 
-def source_cell(citations: Sequence[Citation], sources: Mapping[str, Source]) -> str:
-    """Write the sources an event cites: ids, or the words of free-text citations."""
-    out = []
-    for cite in citations:
-        source = sources.get(cite.source)
-        out.append(source.title if source and is_free_text(source) else cite.source)
-    return SEP.join(out)
+def source_word(source_id: str, sources: Mapping[str, Source]) -> str:
+    """Write one source an event cites: its id, or the words of a citation in words."""
+    source = sources.get(source_id)
+    return source.title if source and is_free_text(source) else source_id
 
 
 def people_claims(

@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+
 from mapapp import tables
 from mapapp.gazetteer import Gazetteer
 from mapapp.model import Event, Origin, Place, Source
@@ -67,13 +69,35 @@ class Dataset:
         sources: list[tuple[Source, str, dict[str, int]]],
         places: list[tuple[Place, str, dict[str, int]]],
         texts: dict[str, str],
+        imported: Sequence[EventTables] = (),
     ) -> Dataset:
-        """Assemble a dataset from records read with their locations."""
+        """Assemble a dataset from records read with their locations.
+
+        ``imported`` are the tables of researchers' files, whose events come after
+        the events given as models; their ``file`` and ``line`` columns say where
+        each came from.
+        """
         origins: dict[tuple[str, str], Origin] = {}
         duplicates: list[tuple[str, str, str, int]] = []
         kept: dict[str, dict[str, Any]] = {"event": {}, "source": {}, "place": {}}
+        yaml = tables.of_events(
+            [record for record, _, _ in events],
+            [label for _, label, _ in events],
+            [lines[""] for _, _, lines in events],
+        )
+        for record, label, lines in events:
+            origins.setdefault(("event", record.id), (label, lines))
+        every = tables.concat([yaml, *imported])
+        ids = every.events["id"]
+        twice = ids.duplicated().to_numpy()
+        for eid, label, line in zip(
+            ids[twice],
+            every.events["file"][twice],
+            every.events["line"][twice],
+            strict=True,
+        ):
+            duplicates.append(("event", eid, label, line))
         for category, rows in (
-            ("event", events),
             ("source", sources),
             ("place", places),
         ):
@@ -84,7 +108,7 @@ class Dataset:
                 kept[category][record.id] = record
                 origins[(category, record.id)] = (label, lines)
         return cls(
-            tables=tables.of_events(list(kept["event"].values())),
+            tables=every.take(np.flatnonzero(~twice)) if twice.any() else every,
             sources=kept["source"],
             places=kept["place"],
             texts=texts,
@@ -96,7 +120,11 @@ class Dataset:
         self, category: str, record_id: str, path: str = ""
     ) -> tuple[str, int | None]:
         """Return the file and line of a record or of one of its fields."""
-        label, lines = self.origins.get((category, record_id), ("<input>", {}))
+        origin = self.origins.get((category, record_id))
+        if origin is None and category == "event" and record_id in self.tables.position:
+            row = self.tables.events.iloc[self.tables.position[record_id]]
+            origin = (row["file"], {"": row["line"]})
+        label, lines = origin or ("<input>", {})
         while path not in lines and path:
             cut = max(path.rfind("."), path.rfind("["))
             path = path[:cut] if cut > 0 else ""

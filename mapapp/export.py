@@ -1,6 +1,6 @@
 """The export table of events, and the CSV writer (no file I/O here).
 
-:func:`event_table` flattens events and their geocoded geometries into the columns
+:func:`event_table` turns the event tables and their geocoded geometries into columns
 that GIS tools show well, and keeps the full ``claims`` and ``sources`` arrays so that
 nothing is lost. The GeoJSON, GeoPackage and Linked Places writers live in
 :mod:`mapapp.geojson`, :mod:`mapapp.gpkg` and :mod:`mapapp.lpf`; files are written by
@@ -54,7 +54,8 @@ from mapapp.dataset import Dataset
 from mapapp.dates import When
 from mapapp.errors import ExportError
 from mapapp.geocode import WGS84, GeocodeResult
-from mapapp.model import Citation, Claim, Event
+from mapapp.model import Citation, Claim
+from mapapp.tables import CITATION_COLUMNS, CLAIM_COLUMNS, EventTables
 
 DECIMALS = 7
 
@@ -83,11 +84,13 @@ def event_table(
     ExportError
         When a place reference cannot be written in the ``place`` syntax.
     """
-    keep = set(ids) if ids is not None else None
-    events = [ev for ev in data.events if keep is None or ev.id in keep]
+    tables = data.tables
+    if ids is not None:
+        keep = set(ids)
+        tables = tables.take([i for i, eid in enumerate(tables.ids) if eid in keep])
     geo = located.events.set_index("id")
-    geo = geo.loc[[ev.id for ev in events]] if events else geo.iloc[:0]
-    columns = _Flattener(data).columns(events)
+    geo = geo.loc[list(tables.ids)] if len(tables) else geo.iloc[:0]
+    columns = _columns(data, tables)
     # object columns keep None as None (pandas 3 would make str columns with NaN)
     frame = gpd.GeoDataFrame(
         {
@@ -96,7 +99,7 @@ def event_table(
         },
         geometry=gpd.GeoSeries(geo.geometry.to_numpy(), crs=WGS84),
     )
-    if events:
+    if len(tables):
         for name in ("geo_precision", "place_ids"):
             frame[name] = pd.Series(geo[name].to_numpy(dtype=object), dtype=object)
         for name in ("crossing_inferred", "far"):
@@ -110,114 +113,143 @@ def event_table(
 _MISSING = object()
 
 
-def _each_distinct(values: Sequence[Any], make: Any, key: Any = None) -> list[Any]:
-    """Return ``make(v)`` for each value, worked out once per distinct key."""
+def _each_distinct(values: Sequence[Any], make: Any) -> list[Any]:
+    """Return ``make(v)`` for each value, worked out once per distinct value."""
     memo: dict[Any, Any] = {}
     out = []
     for value in values:
-        k = value if key is None else key(value)
-        found = memo.get(k, _MISSING)
+        found = memo.get(value, _MISSING)
         if found is _MISSING:
-            found = memo[k] = make(value)
+            found = memo[value] = make(value)
         out.append(found)
     return out
 
 
-def _records(records: Sequence[BaseModel]) -> tuple[int, ...]:
-    """Return the key of a list of records: which records, in order."""
-    return tuple(map(id, records))
+def _joined(
+    ev: np.ndarray, texts: Sequence[str], n: int, sep: str = cells.SEP
+) -> np.ndarray:
+    """Return, per event, the texts of its rows (``ev`` in order) joined by sep."""
+    texts = np.asarray(texts, dtype=object)
+    out = np.full(n, "", dtype=object)
+    counts = np.bincount(ev, minlength=n)
+    starts = np.cumsum(counts) - counts
+    single = counts == 1
+    out[single] = texts[starts[single]]
+    for i in np.flatnonzero(counts > 1).tolist():
+        out[i] = sep.join(texts[starts[i] : starts[i] + counts[i]])
+    return out
 
 
-class _Flattener:
-    """Flattens events into the export columns, each distinct value once.
+def _rows(table: pd.DataFrame, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+    """Return a table's rows as tuples of the given columns."""
+    return list(zip(*(table[c].tolist() for c in columns), strict=True))
 
-    Records are told apart by identity: an import makes one set of records per
-    distinct cell (:mod:`mapapp.rows`), and the events being flattened keep them
-    alive for as long as the keys are used.
-    """
 
-    def __init__(self, data: Dataset) -> None:
-        self.data = data
-        self.free = {sid for sid, s in data.sources.items() if cells.is_free_text(s)}
-        self.json: dict[int, str] = {}
+def _columns(data: Dataset, tables: EventTables) -> dict[str, Any]:
+    """Return the columns of :data:`COLUMNS` that the tables give, by name."""
+    n = len(tables)
+    events = tables.events
+    out: dict[str, Any] = {
+        name: events[name].tolist()
+        for name in ("id", "title", "kind", "date_note", "summary")
+    }
+    whens = events["when"].tolist()
+    out["when"] = [when.edtf for when in whens]
+    dates = _each_distinct(whens, _dates)
+    for name in _DATE_COLUMNS:
+        out[name] = [row[name] for row in dates]
+    out["place"] = _place_column(data, tables)
+    for name, empty in (
+        ("place_ids", ""),
+        ("place_names", ""),
+        ("geo_precision", None),
+        ("crossing_inferred", False),
+        ("far", False),
+    ):
+        out[name] = [empty] * n
+    claims = tables.claims
+    people = claims[claims["quantity"] == "people"]
+    models = _each_distinct(_rows(people, CLAIM_COLUMNS), _claim)
+    figures = [cells.figure_cell(c) for c in models]
+    ev = people["ev"].to_numpy()
+    out["people"] = _joined(ev, figures, n)
+    out["claimant"] = _joined(ev, people["claimant"].tolist(), n)
+    cites = tables.citations
+    words = _each_distinct(
+        cites["source"].tolist(), lambda sid: cells.source_word(sid, data.sources)
+    )
+    out["source"] = _joined(cites["ev"].to_numpy(), words, n)
+    out["citation"] = _citations(data, cites, n)
+    out["related"] = [cells.SEP.join(ids) for ids in events["related"]]
+    out["claims"] = _json_column(claims, Claim, CLAIM_COLUMNS, n)
+    out["sources"] = _json_column(cites, Citation, CITATION_COLUMNS, n)
+    return out
 
-    def columns(self, events: Sequence[Event]) -> dict[str, list[Any]]:
-        """Return the columns of :data:`COLUMNS` that events give, by name."""
-        out: dict[str, list[Any]] = {
-            name: [getattr(ev, name) for ev in events]
-            for name in ("id", "title", "kind", "date_note", "summary")
-        }
-        whens = [ev.when for ev in events]
-        out["when"] = [when.edtf for when in whens]
-        dates = _each_distinct(whens, _dates)
-        for name in _DATE_COLUMNS:
-            out[name] = [row[name] for row in dates]
-        out["place"] = _each_distinct(
-            events, self._place_cell, key=lambda ev: _records(ev.places)
+
+def _claim(row: tuple[Any, ...]) -> Claim:
+    return Claim.model_construct(**dict(zip(CLAIM_COLUMNS, row, strict=True)))
+
+
+def _json_column(
+    table: pd.DataFrame, model: type[BaseModel], columns: Sequence[str], n: int
+) -> np.ndarray:
+    """Return, per event, its rows as a JSON array, each distinct row encoded once."""
+
+    def encode(row: tuple[Any, ...]) -> str:
+        record = model.model_construct(**dict(zip(columns, row, strict=True)))
+        return json.dumps(
+            record.model_dump(mode="json", exclude_none=True),
+            ensure_ascii=False,
+            separators=(",", ":"),
         )
-        for name, empty in (
-            ("place_ids", ""),
-            ("place_names", ""),
-            ("geo_precision", None),
-            ("crossing_inferred", False),
-            ("far", False),
-        ):
-            out[name] = [empty] * len(events)
-        claims = [ev.claims for ev in events]
-        people = _each_distinct(claims, _people, key=_records)
-        out["people"] = [cell for cell, _ in people]
-        out["claimant"] = [cell for _, cell in people]
-        cites = [ev.sources for ev in events]
-        out["source"] = _each_distinct(cites, self._source_cell, key=_records)
-        out["citation"] = _each_distinct(cites, self._citation, key=_records)
-        out["related"] = [cells.SEP.join(ev.related) for ev in events]
-        out["claims"] = _each_distinct(claims, self._json, key=_records)
-        out["sources"] = _each_distinct(cites, self._json, key=_records)
-        return out
 
-    def _json(self, records: Sequence[BaseModel]) -> str:
-        """Return records as a JSON array, each record encoded once."""
-        parts = []
-        for record in records:
-            text = self.json.get(id(record))
-            if text is None:
-                text = self.json[id(record)] = json.dumps(
-                    record.model_dump(mode="json", exclude_none=True),
-                    ensure_ascii=False,
-                    separators=(",", ":"),
-                )
-            parts.append(text)
-        return "[" + ",".join(parts) + "]"
+    texts = _each_distinct(_rows(table, columns), encode)
+    joined = _joined(table["ev"].to_numpy(), texts, n, ",")
+    return np.array(["[" + text + "]" for text in joined], dtype=object)
 
-    def _source_cell(self, cites: Sequence[Citation]) -> str:
-        return cells.SEP.join(
-            self.data.sources[c.source].title if c.source in self.free else c.source
-            for c in cites
+
+def _place_column(data: Dataset, tables: EventTables) -> np.ndarray:
+    """Return each event's references in the ``place`` syntax (see :mod:`cells`)."""
+    refs = tables.places
+    names = refs["place"].to_numpy(dtype=object)
+    ev = refs["ev"].to_numpy()
+    bad = [i for i, name in enumerate(names) if cells.SEP in name]
+    if bad:
+        eid, name = tables.ids[ev[bad[0]]], names[bad[0]]
+        raise ExportError(
+            f"event {eid}: place {name!r} contains {cells.SEP!r}, which "
+            f"the place column uses between references; use the place's id"
         )
-
-    def _place_cell(self, ev: Event) -> str:
-        places = self.data.places
-        if len(ev.places) == 1 and is_adhoc(places.get(ev.places[0].place)):
-            return ""
-        for ref in ev.places:
-            if cells.SEP in ref.place:
-                raise ExportError(
-                    f"event {ev.id}: place {ref.place!r} contains {cells.SEP!r}, which "
-                    f"the place column uses between references; use the place's id"
-                )
-        return cells.place_cell(ev.places)
-
-    def _citation(self, cites: Sequence[Citation]) -> str:
-        first = cites[0]
-        source = self.data.sources.get(first.source)
-        text = source.citation() if source else first.source
-        text += f", {first.locator}" if first.locator else ""
-        more = len(cites) - 1
-        return text + (f" (and {more} more)" if more else "")
+    texts = [
+        cells.place_token(role, route, name)
+        for role, route, name in zip(refs["role"], refs["route"], names, strict=True)
+    ]
+    out = _joined(ev, texts, len(tables))
+    counts = np.bincount(ev, minlength=len(tables))
+    starts = np.cumsum(counts) - counts
+    places = data.places
+    for i in np.flatnonzero(counts == 1).tolist():  # ad-hoc points have no name
+        if is_adhoc(places.get(names[starts[i]])):
+            out[i] = ""
+    return out
 
 
-def _people(claims: Sequence[Claim]) -> tuple[str, str]:
-    return cells.people_cells(claims) if claims else ("", "")
+def _citations(data: Dataset, cites: pd.DataFrame, n: int) -> list[str]:
+    """Return each event's short citation: its first source, and how many more."""
+    counts = np.bincount(cites["ev"].to_numpy(), minlength=n)
+    firsts = cites[cites["order"] == 0]
+    out = [""] * n
+
+    def text(sid: str, locator: str | None) -> str:
+        source = data.sources.get(sid)
+        words = source.citation() if source else sid
+        return words + (f", {locator}" if locator else "")
+
+    made = _each_distinct(_rows(firsts, ("source", "locator")), lambda r: text(*r))
+    for ev, words in zip(firsts["ev"].tolist(), made, strict=True):
+        more = int(counts[ev]) - 1
+        out[ev] = words + (f" (and {more} more)" if more else "")
+    return out
 
 
 def _place_names(data: Dataset, place_ids: str) -> str:

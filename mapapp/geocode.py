@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from operator import attrgetter
 
 import geopandas as gpd
 import numpy as np
@@ -29,7 +28,6 @@ PRECISION_RANK = {"exact": 0, "approximate": 1, "region": 2}
 PRECISIONS = np.array(["exact", "approximate", "region"], dtype=object)
 FAR_KM = 350.0
 TOLERANCE_KM = 5.0
-_ID = attrgetter("id")
 
 
 @dataclass(frozen=True)
@@ -401,12 +399,11 @@ def geocode(
     GeocodeResult
     """
     places = place_frame(data.places.values(), frontier, far_km, tolerance_km)
-    events = data.events
-    refs, unresolved, first = event_refs(events, data.gazetteer)
-    ids = np.array(list(map(_ID, events)), dtype=object)
-    located = locate(ids, refs, places, frontier.line, first)
+    tables = data.tables
+    refs, unresolved, first = event_refs(tables, data.gazetteer)
+    located = locate(tables.ids, refs, places, frontier.line, first)
     for at, column in ((1, "kind"), (2, "title")):  # object: no conversion to str
-        values = list(map(attrgetter(column), events))
+        values = tables.events[column].to_numpy(dtype=object)
         located.insert(at, column, pd.Series(values, dtype=object, index=located.index))
     bad = places[~places["consistent"]]
     mismatches = tuple(

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import gc
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from io import StringIO
@@ -45,7 +46,8 @@ from mapapp.cells import CSV_COLUMNS
 from mapapp.dataset import Dataset
 from mapapp.errors import DataError, Problem
 from mapapp.io import decode, parse_json
-from mapapp.rows import ImportResult, LocatedRecord, Row, RowChecker, Table
+from mapapp.rowcolumns import Row, Table
+from mapapp.rows import ImportResult, LocatedRecord, RowChecker
 
 HEADER = (
     "id",
@@ -104,7 +106,7 @@ def import_events(
         rows, problems = (geojson_rows if geojson else csv_rows)(text, label)
         result = RowChecker(label, base, territory).run(rows, progress)
     return ImportResult(
-        result.events,
+        result.tables,
         result.sources,
         result.places,
         [*problems, *result.problems],
@@ -375,10 +377,15 @@ def merge(base: Dataset, imported: ImportResult, replace: bool = True) -> Datase
             out.append((record, label, lines))
         return out
 
-    events = [] if replace else located("event", {e.id: e for e in base.events})
-    return Dataset.from_located(
-        [*events, *imported.events],
+    merged = Dataset.from_located(
+        [],
         [*located("source", base.sources), *imported.sources],
         [*located("place", base.places), *imported.places],
         dict(base.texts),
+        [imported.tables] if replace else [base.tables, imported.tables],
     )
+    if replace:
+        return merged
+    # the base's events keep the lines of their fields
+    origins = {k: v for k, v in base.origins.items() if k[0] == "event"}
+    return dataclasses.replace(merged, origins={**origins, **merged.origins})

@@ -35,6 +35,7 @@ from mapapp.records import (
     read_records,
     read_source_texts,
 )
+from mapapp.tables import EventTables
 from mapapp.tour import Tour, Tours
 
 
@@ -120,8 +121,8 @@ def read_dataset(
         places += found
         p3 += problems
     texts, p4 = read_source_texts(sources, root)
-    p5 = _read_imports(imports, events, sources, places, texts, root, progress)
-    dataset = Dataset.from_located(events, sources, places, texts)
+    p5, imported = _read_imports(imports, sources, places, texts, root, progress)
+    dataset = Dataset.from_located(events, sources, places, texts, imported)
     return dataset, [*p1, *p2, *p3, *p4, *p5]
 
 
@@ -218,21 +219,24 @@ def read_import(
 
 def _read_imports(
     paths: Sequence[Path],
-    events: list[tuple[Event, str, dict[str, int]]],
     sources: list[tuple[Source, str, dict[str, int]]],
     places: list[tuple[Place, str, dict[str, int]]],
     texts: dict[str, str],
     root: Path,
     progress: Callable[[str], None] | None = None,
-) -> list[Problem]:
-    """Import event files into the record lists (in place); return the problems."""
+) -> tuple[list[Problem], list[EventTables]]:
+    """Import event files: their problems and the tables of their events.
+
+    The new sources and places they make are added to the record lists (in place).
+    """
     if not paths:
-        return []
+        return [], []
     try:
         territory = read_layer(root / "geodata" / "territory_1962.geojson", root)
     except DataError as exc:
-        return exc.problems
+        return exc.problems, []
     problems: list[Problem] = []
+    imported: list[EventTables] = []
     for path in paths:
         base = Dataset.from_located([], sources, places, texts)
         try:
@@ -247,11 +251,11 @@ def _read_imports(
         except DataError as exc:
             problems += exc.problems
             continue
-        events += result.events
+        imported.append(result.tables)
         sources += result.sources
         places += result.places
         problems += result.problems
-    return problems
+    return problems, imported
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
@@ -310,7 +314,7 @@ def load_checked(
     progress("reading the records…")
     with gc_paused():  # a bulk load (see gc_paused)
         data, problems = read_dataset(paths, root, progress)
-        progress(f"checking {len(data.events):,} events across records…")
+        progress(f"checking {len(data.tables):,} events across records…")
         problems += validate.check(data, {p.record for p in problems if p.record})
         progress("placing the events on the 1962 map…")
         frontier = geocode.Frontier(*read_frontier(root))

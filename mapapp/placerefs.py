@@ -1,25 +1,21 @@
 """Events' place references, resolved against the gazetteer: one row per reference.
 
-Each distinct name is looked up once; events whose references are the very same
-records in the same order are flattened once (see :func:`event_refs`).
+Each distinct name is looked up once; events whose references are the same, in the
+same order, are resolved once (see :func:`event_refs`).
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
 from dataclasses import dataclass
-from operator import attrgetter
 
 import numpy as np
 import pandas as pd
 
 from mapapp.gazetteer import Gazetteer
-from mapapp.model import Event
+from mapapp.tables import EventTables
 
 ROLE_RANK = {"origin": 0, "crossing": 1, "destination": 2, "site": 3}
 ALIKE_WIDTH = 64  # see _first_alike
-_PLACES = attrgetter("places")
 
 
 @dataclass(frozen=True)
@@ -34,72 +30,63 @@ class Unresolved:
 
 
 def event_refs(
-    events: Sequence[Event], gazetteer: Gazetteer
+    tables: EventTables, gazetteer: Gazetteer
 ) -> tuple[pd.DataFrame, list[Unresolved], np.ndarray]:
-    """Flatten events to one row per place reference, resolving names to ids.
+    """Resolve the events' place references (the places table) to gazetteer ids.
 
-    Events whose references are the very same records in the same order (an import
-    makes one record per distinct place cell) get the same geometry, so only the
-    first of them is flattened.
+    Events whose references are the same, in the same order (an import's rows of
+    one place cell), get the same geometry, so only the first of them is kept.
 
     Returns
     -------
     refs : DataFrame
-        ``ev`` (the event's position in ``events``), ``order``, ``place`` (a
-        gazetteer id), ``role``, ``rank`` (of the role), ``group`` (route number).
+        ``ev`` (the event's position), ``order``, ``place`` (a gazetteer id),
+        ``role``, ``rank`` (of the role), ``group`` (route number).
     unresolved : list of Unresolved
         References that name no place or several places, of every event.
     first : ndarray of int
         For each event, the position of the first event with the same references.
     """
-    n = len(events)
-    lists = list(map(_PLACES, events))
-    counts = np.fromiter(map(len, lists), np.int64, n)
-    flat = list(itertools.chain.from_iterable(lists))
-    ev = np.repeat(np.arange(n, dtype=np.int64), counts)
-    # position within its event: a running count restarted at each event's first
-    order = np.arange(len(flat), dtype=np.int64) - np.repeat(
-        np.cumsum(counts) - counts, counts
-    )
-    # each distinct reference record read once (by identity: cheap, and exact)
+    table = tables.places
+    n = len(tables)
+    ev = table["ev"].to_numpy(dtype=np.int64)
+    order = table["order"].to_numpy(dtype=np.int64)
+    counts = np.bincount(ev, minlength=n)
     first = np.arange(n)
-    record = np.arange(len(flat))  # which distinct record each reference is
-    records = flat
-    ident = list(map(id, flat))
-    if len(set(ident)) < len(flat):  # some records are shared: events may be alike
-        _, at, record = np.unique(
-            np.array(ident, dtype=np.uintp), return_index=True, return_inverse=True
-        )
-        record = record.ravel()
-        records = [flat[i] for i in at]
-        first = _first_alike(ev, order, record, counts)
-        mine = (first == np.arange(n))[ev]
-        ev, order, record = ev[mine], order[mine], record[mine]
-    codes, names = pd.factorize(np.array([r.place for r in records], dtype=object))
+    names = table["place"].to_numpy(dtype=object)
+    roles = table["role"].to_numpy(dtype=object)
+    routes = table["route"].to_numpy(dtype=np.int64)
+    if len(table):
+        # a code per distinct reference; events with the same codes are alike
+        record = table.groupby(["place", "role", "route"], sort=False).ngroup()
+        record = record.to_numpy(dtype=np.int64)
+        if record.max() + 1 < len(record):
+            first = _first_alike(ev, order, record, counts)
+            mine = (first == np.arange(n))[ev]
+            ev, order, names = ev[mine], order[mine], names[mine]
+            roles, routes = roles[mine], routes[mine]
+    codes, distinct = pd.factorize(names)
     resolved: dict[str, str | LookupError] = {}
-    for text in names:
+    for text in distinct:
         try:
             resolved[text] = gazetteer.lookup(text).id
         except LookupError as exc:
             resolved[text] = exc
-    found = np.array([resolved[t] for t in names], dtype=object)
-    ok = np.array([isinstance(v, str) for v in found], dtype=bool)[codes][record]
-    found = found[codes][record]
-    rank = np.array([ROLE_RANK[r.role] for r in records], dtype=np.int64)[record]
-    group = np.array([r.route for r in records], dtype=np.int64)[record]
-    text = np.asarray(names, dtype=object)[codes][record]
+    found = np.array([resolved[t] for t in distinct], dtype=object)
+    ok = np.array([isinstance(v, str) for v in found], dtype=bool)[codes]
+    found = found[codes]
+    rank = np.array([ROLE_RANK[r] for r in roles], dtype=np.int64)
     unresolved = _unresolved(
-        events, first, ev[~ok], order[~ok], text[~ok], resolved, gazetteer
+        tables.ids, first, ev[~ok], order[~ok], names[~ok], resolved, gazetteer
     )
-    roles = np.array(list(ROLE_RANK), dtype=object)
     refs = pd.DataFrame(
         {
             "ev": ev[ok],
             "order": order[ok],
             "place": pd.array(found[ok], dtype=object),
-            "role": pd.array(roles[rank[ok]], dtype=object),
+            "role": pd.array(roles[ok], dtype=object),
             "rank": rank[ok],
-            "group": group[ok],
+            "group": routes[ok],
         }
     )
     return refs, unresolved, first
@@ -136,7 +123,7 @@ def _first_alike(
 
 
 def _unresolved(
-    events: Sequence[Event],
+    ids: np.ndarray,
     first: np.ndarray,
     ev: np.ndarray,
     order: np.ndarray,
@@ -165,7 +152,7 @@ def _unresolved(
         for i, name in by_event[int(first[k])]:
             out.append(
                 Unresolved(
-                    events[k].id,
+                    ids[k],
                     f"places[{i}].place",
                     name,
                     str(resolved[name]),

@@ -7,10 +7,11 @@ value and what is allowed, in plain words.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from mapapp.errors import Problem
 from mapapp.io import Located, LocatedList
@@ -64,6 +65,63 @@ def build(
             )
             for err in exc.errors(include_url=False)
         ]
+
+
+@functools.cache
+def column_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
+    """Return the check of a list of values of one field of a model.
+
+    It has the field's own annotation and constraints and the model's configuration,
+    so a rule of :mod:`mapapp.model` is written once and judges a whole column of
+    distinct values in one call.
+    """
+    info = model.model_fields[name]
+    one = (
+        Annotated[(info.annotation, *info.metadata)]  # type: ignore[valid-type]
+        if info.metadata
+        else info.annotation
+    )
+    return TypeAdapter(list[one], config=model.model_config)  # type: ignore[valid-type]
+
+
+def judge(
+    model: type[BaseModel], name: str, values: Sequence[Any]
+) -> tuple[list[Any], list[list[tuple[str | None, str]]]]:
+    """Check distinct values of one field of a model, all in one call.
+
+    Parameters
+    ----------
+    model : type of BaseModel
+    name : str
+        The field.
+    values : sequence
+        Its raw values, each judged once (a column's distinct cells).
+
+    Returns
+    -------
+    checked : list
+        Each value as the model keeps it (None where it is bad).
+    problems : list of list of (str, str)
+        Each value's problems: the field path (``claims[0].value``) and the message,
+        worded as :func:`build` words them.
+    """
+    adapter = column_adapter(model, name)
+    values = list(values)
+    try:
+        return adapter.validate_python(values), [[] for _ in values]
+    except ValidationError as exc:
+        found: list[list[tuple[str | None, str]]] = [[] for _ in values]
+        for err in exc.errors(include_url=False):
+            at, *rest = err["loc"]
+            loc = (name, *rest)
+            found[at].append((_dotted(loc), _message({**err, "loc": loc}, model)))
+    good = [i for i, problems in enumerate(found) if not problems]
+    checked: list[Any] = [None] * len(values)
+    for i, value in zip(
+        good, adapter.validate_python([values[i] for i in good]), strict=True
+    ):
+        checked[i] = value
+    return checked, found
 
 
 def _dotted(loc: Sequence[int | str]) -> str | None:

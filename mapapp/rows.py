@@ -1,88 +1,71 @@
-"""Checking imported rows one by one and turning them into records.
+"""Checking imported rows column by column and turning them into the event tables.
 
 The rules are listed in :mod:`mapapp.importer`; cell syntax is in
-:mod:`mapapp.cells`, points given by coordinates in :mod:`mapapp.adhoc`. Each row
-either becomes an event (plus any new free-text sources) or gives every problem it
-has; nothing stops at the first.
+:mod:`mapapp.cells`, points in :mod:`mapapp.adhoc`, sources and figures in
+:mod:`mapapp.citecells`. Each distinct cell of a column (or set of cells that go
+together, such as ``people`` and ``claimant``) is judged once, by the models' own
+field rules (:func:`mapapp.problems.judge`); a row then becomes an event of the
+tables or gives every problem it has: nothing stops at the first.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 
-from mapapp import cells, citations
-from mapapp.adhoc import adhoc_id, check_point, degrees, make_places, study_box
+from mapapp import cells, citations, tables
+from mapapp.adhoc import adhoc_id, make_places, point_of, study_box
+from mapapp.citecells import Citing, Messages
 from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 from mapapp.gazetteer import Gazetteer
-from mapapp.io import Located
-from mapapp.model import Event, Source
-from mapapp.problems import build
+from mapapp.model import Event
+from mapapp.problems import judge
+from mapapp.rowcolumns import (
+    Columns,
+    Row,
+    Table,
+    cell_text,
+    cell_value,
+    distinct,
+    per_cell,
+)
+from mapapp.tables import EventTables
 
-PROGRESS_EVERY = 10_000
-_SHARED = ("places", "sources", "claims")  # parsed once per distinct cell
+SCALARS = ("id", "title", "summary", "kind", "when", "date_note")
 LocatedRecord = tuple[Any, str, dict[str, int]]
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import gave: records with their file and line, and rejected rows.
+    """What an import gave: the accepted events, new records, and rejected rows.
 
-    ``events``, ``sources`` and ``places`` hold ``(record, file, {"": line})`` as
-    :meth:`mapapp.dataset.Dataset.from_located` takes them; ``sources`` and ``places``
-    are only the new ones (free-text citations, ad-hoc points).
+    ``tables`` holds the accepted events (their ``file`` and ``line`` columns say
+    where each came from); ``sources`` and ``places`` hold ``(record, file, {"":
+    line})`` as :meth:`mapapp.dataset.Dataset.from_located` takes them, only the new
+    ones (free-text citations, ad-hoc points).
     """
 
-    events: list[LocatedRecord] = field(default_factory=list)
+    tables: EventTables = field(default_factory=EventTables.empty)
     sources: list[LocatedRecord] = field(default_factory=list)
     places: list[LocatedRecord] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     matches: list[citations.Match] = field(default_factory=list)
 
-
-@dataclass
-class Row:
-    """One input record: its cells (CSV text or GeoJSON values) and where it was."""
-
-    index: int
-    line: int | None
-    cells: dict[str, Any]
-    point: tuple[float, float] | None = None
-    geometry_type: str | None = None
-
-
-@dataclass(frozen=True)
-class Table:
-    """The rows of a CSV file: cells by position (None where a row is short).
-
-    ``lines`` gives the file line each row starts on. Where a name appears twice in
-    the header, the last column of that name counts (as in a dict of the row).
-    Each row is checked on its own (:meth:`row`).
-    """
-
-    header: list[str]
-    rows: list[list[str | None]]
-    lines: list[int]
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def row(self, i: int) -> Row:
-        """Return the ``i``-th row (from 0) with the cells it has."""
-        cells_ = {
-            name: value
-            for name, value in zip(self.header, self.rows[i], strict=True)
-            if value is not None
-        }
-        return Row(i + 1, self.lines[i], cells_)
+    @property
+    def events(self) -> list[LocatedRecord]:
+        """The accepted events as models, each with its file and line."""
+        origins = self.tables.events[["file", "line"]].itertuples(index=False)
+        records = zip(self.tables.records, origins, strict=True)
+        return [(event, file, {"": line}) for event, (file, line) in records]
 
 
 class RowChecker:
-    """Turns rows into records; state shared by the rows of one file."""
+    """Turns the rows of one file into event tables; state shared by its rows."""
 
     def __init__(self, label: str, base: Dataset, territory: gpd.GeoDataFrame) -> None:
         """Prepare to check rows of one file against a base dataset."""
@@ -91,15 +74,7 @@ class RowChecker:
         self.territory = territory
         # its own: its memo of names is this file's (the base outlives the file)
         self.gazetteer = Gazetteer(base.places.values())
-        self.sources: dict[str, Source] = dict(base.sources)
-        self.catalogued = citations.catalogued(base.sources)
-        self.seen: dict[str, int | None] = {}
-        self.result = ImportResult()
-        self.points: list[tuple[str, int | None, float, float]] = []
-        self._lines: dict[str, int] = {}
-        self.cells_seen: dict[Any, Any] = {}
-        # the checked records of a distinct cell, by the identity of its parsed list
-        self.checked: dict[int, tuple[list[Any], list[Any]]] = {}
+        self.citing = Citing(base.sources)
         self.box = study_box(territory)
 
     def run(
@@ -107,128 +82,144 @@ class RowChecker:
         rows: list[Row] | Table,
         progress: Callable[[int, int], None] | None = None,
     ) -> ImportResult:
-        """Check every row; return the accepted records and the problems.
+        """Check every row; return the accepted events and the problems.
 
-        ``progress(done, total)`` is called every :data:`PROGRESS_EVERY` rows.
+        ``progress(done, total)`` is called as the columns are checked (``done``
+        grows from 0 to ``total`` in a few steps).
         """
-        total = len(rows)
-        table = isinstance(rows, Table)
-        for i in range(total):
-            if progress is not None and i % PROGRESS_EVERY == 0:
-                progress(i, total)
-            self._row(rows.row(i) if table else rows[i])  # type: ignore[union-attr]
-        if progress is not None:
-            progress(total, total)
-        for place in make_places(self.points, self.territory, self.label):
-            self.result.places.append((place, self.label, {"": self._lines[place.id]}))
-        return self.result
+        cols = Columns.of(rows)
+        n = len(cols.lines)
+        found: list[Messages] = [[] for _ in range(n)]  # the checker's own findings
+        judged: list[list[tuple[str | None, str]]] = [[] for _ in range(n)]
 
-    def _row(self, row: Row) -> None:
-        found: list[Problem] = []
-        record = _text(row.cells.get("id")) or f"#{row.index}"
+        def spread(codes: np.ndarray, per_code: list[Any], into: list[Any]) -> None:
+            bad = np.array([bool(msgs) for msgs in per_code], dtype=bool)
+            if len(codes) and bad.any():
+                for i in np.flatnonzero(bad[codes]).tolist():
+                    into[i] += per_code[codes[i]]
 
-        def bad(column: str, message: str) -> None:
-            found.append(Problem(self.label, row.line, record, column, message))
+        told: list[int] = []
 
-        raw = {
-            k: v
-            for k in ("id", "title", "summary", "kind", "when", "date_note")
-            if (v := _value(row.cells.get(k))) is not None
-        }
-        if record in self.seen:
-            bad(
-                "id",
-                f"duplicate event id (got {record!r}; first defined at "
-                f"{self.label}:{self.seen[record]}; ids must be unique)",
-            )
-        new_sources: dict[str, Source] = {}
-        raw["places"], point = self._places(row, bad)
-        raw["sources"] = self._sources(row, bad, new_sources)
-        raw["claims"] = self._claims(row, bad, raw["sources"], new_sources)
-        raw["related"] = cells.split(_text(row.cells.get("related")))
-        if point is not None and "id" in raw:
-            raw["places"] = [{"place": adhoc_id(record), "role": "site"}]
-        nested = {
-            "claims": bool(_text(row.cells.get("claims"))),
-            "sources": bool(_text(row.cells.get("sources"))),
-        }
-        located = Located(self._share(raw))
-        located.line, located.lines = row.line or 0, {}
-        event, problems = build(Event, located, self.label, row.index - 1)
-        if event is not None:
-            self._keep(raw, event)
-        taken = {p.field for p in found}
-        for p in problems:
-            column = _column(p.field, nested)
-            if column not in taken:
-                found.append(Problem(self.label, row.line, record, column, p.message))
-        if found or event is None:
-            # in the order of the row's columns, as the reader reads the row
-            where = {name: i for i, name in enumerate(row.cells)}
-            found.sort(key=lambda p: where.get(p.field or "", len(where)))
-            self.result.problems.extend(found)
-            return
-        self._accept(event, row.line, new_sources.values(), point)
+        def tell(done: int, total: int) -> None:
+            if progress is not None and done not in told:
+                told.append(done)
+                progress(done, total)
 
-    def _share(self, raw: dict[str, Any]) -> dict[str, Any]:
-        """Give the records of a cell that an earlier row had checked, not its text.
+        tell(0, n)
+        values: dict[str, np.ndarray] = {}
+        for name in SCALARS:
+            values[name] = self._scalar(cols, name, judged, spread)
+        tell(n // 4, n)
+        place_codes, place_rows, points, place_judged = self._places(
+            cols, values["id"], spread, found
+        )
+        tell(n // 2, n)
+        cite_codes, cite_rows, firsts, cite_judged = self._sources(cols, spread, found)
+        claim_codes, claim_rows, claim_judged = self._claims(
+            cols, cite_codes, firsts, spread, found
+        )
+        related_codes, related, related_judged = self._related(cols)
+        # the model's own findings, in the order of its fields
+        for codes, per_code in (
+            (place_codes, place_judged),
+            (claim_codes, claim_judged),
+            (cite_codes, cite_judged),
+            (related_codes, related_judged),
+        ):
+            spread(codes, per_code, judged)
+        tell(3 * n // 4, n)
+        ok = np.array(
+            [not f and not j for f, j in zip(found, judged, strict=True)], dtype=bool
+        )
+        ok &= self._no_duplicates(cols, ok, found)
+        problems = self._problems(cols, found, judged)
+        keep = np.flatnonzero(ok)
+        result = self._tables(
+            cols, keep, values, (place_codes, place_rows),
+            (claim_codes, claim_rows), (cite_codes, cite_rows),
+            related[related_codes[keep]] if len(keep) else np.array([], dtype=object),
+            points,
+        )  # fmt: skip
+        tell(n, n)
+        return ImportResult(
+            result.tables, result.sources, result.places, problems, self.citing.matches
+        )
 
-        The model takes its own records as they are, so the rows of one distinct
-        place, source or figure cell share one set of records (each cell is judged
-        once; the export and the geocode then work once per distinct record).
-        """
-        shared = dict(raw)
-        for name in _SHARED:
-            kept = self.checked.get(id(raw[name]))
-            if kept is not None and kept[0] is raw[name]:
-                shared[name] = kept[1]
-        return shared
+    # -- scalar fields --
 
-    def _keep(self, raw: dict[str, Any], event: Event) -> None:
-        """Remember the records an accepted row's cells became (see :meth:`_share`)."""
-        for name in _SHARED:
-            if raw[name] and id(raw[name]) not in self.checked:
-                self.checked[id(raw[name])] = (raw[name], getattr(event, name))
-
-    def _accept(
-        self,
-        event: Event,
-        line: int | None,
-        new_sources: Iterable[Source],
-        point: tuple[float, float] | None,
-    ) -> None:
-        self.seen.setdefault(event.id, line)
-        self._add_sources(new_sources, line)
-        self.result.events.append((event, self.label, {"": line or 0}))
-        if point is not None:
-            self._add_point(event.id, line, point)
-
-    def _add_sources(self, new_sources: Iterable[Source], line: int | None) -> None:
-        """Keep the sources a row cites in words that no earlier row has cited."""
-        for source in new_sources:
-            if source.id not in self.sources:
-                self.sources[source.id] = source
-                self.result.sources.append((source, self.label, {"": line or 0}))
-
-    def _add_point(
-        self, event_id: str, line: int | None, point: tuple[float, float]
-    ) -> None:
-        """Keep a row's coordinates: its ad-hoc place is made after the last row."""
-        self.points.append((event_id, line, *point))
-        self._lines[adhoc_id(event_id)] = line or 0
+    def _scalar(
+        self, cols: Columns, name: str, judged: list[Any], spread: Callable
+    ) -> np.ndarray:
+        """Judge a column of one field; return each row's checked value."""
+        column = per_cell(cols.get(name), cell_value)
+        codes, first = distinct(column)
+        raw = [column[i] for i in first]
+        present = [i for i, v in enumerate(raw) if v is not None]
+        checked, messages = judge(Event, name, [raw[i] for i in present])
+        out = np.empty(len(raw), dtype=object)
+        per_code: list[Any] = [[] for _ in raw]
+        for i, value, msgs in zip(present, checked, messages, strict=True):
+            out[i], per_code[i] = value, msgs
+        if Event.model_fields[name].is_required():
+            for i, v in enumerate(raw):
+                if v is None:
+                    per_code[i] = [(name, "required field is missing")]
+        spread(codes, per_code, judged)
+        return out[codes] if len(codes) else np.array([], dtype=object)
 
     # -- places --
 
     def _places(
-        self, row: Row, bad: Callable[[str, str], None]
-    ) -> tuple[list[dict[str, Any]], tuple[float, float] | None]:
-        text = _text(row.cells.get("place"))
-        if not text:
-            return [], self._point(row, bad)
-        refs, messages = self._cached(("place", text), lambda: self._parse_places(text))
-        for message in messages:
-            bad("place", message)
-        return refs, None
+        self,
+        cols: Columns,
+        ids: np.ndarray,
+        spread: Callable,
+        found: list[Messages],
+    ) -> tuple[np.ndarray, list[list[dict[str, Any]]], dict[int, tuple], list[Any]]:
+        """Judge the place cells; return per row its code, per code its references.
+
+        Also returns the points of rows placed by coordinates, by row, and per code
+        what the model found.
+        """
+        texts = per_cell(cols.get("place"), cell_text)
+        codes, first = distinct(texts)
+        per_code: list[Any] = []
+        refs: list[list[dict[str, Any]]] = []
+        for i in first:
+            if texts[i]:
+                cell_refs, messages = self._parse_places(texts[i])
+                per_code.append([("place", m) for m in messages])
+            else:
+                cell_refs = []
+                per_code.append([])
+            refs.append(cell_refs)
+        checked, model_messages = judge(Event, "places", refs)
+        model_found = [
+            [(_column(p, {}), m) for p, m in msgs] for msgs in model_messages
+        ]
+        refs = [[dict(ref) for ref in c] if c is not None else [] for c in checked]
+        spread(codes, per_code, found)
+        points: dict[int, tuple] = {}
+        empty = [i for i in range(len(texts)) if not texts[i]]
+        if empty:
+            lon, lat = (
+                per_cell(cols.get("lon"), cell_text),
+                per_cell(cols.get("lat"), cell_text),
+            )
+            key = [
+                [cols.geometry_types[i] for i in empty],
+                [cols.points[i] for i in empty],
+                [lon[i] for i in empty],
+                [lat[i] for i in empty],
+            ]
+            pcodes, pfirst = distinct(*key)
+            judged_points = [point_of(self.box, *(k[j] for k in key)) for j in pfirst]
+            for j, i in enumerate(empty):
+                point, messages = judged_points[pcodes[j]]
+                found[i] += messages
+                if point is not None and ids[i] is not None:
+                    points[i] = point
+        return codes, refs, points, model_found
 
     def _parse_places(self, text: str) -> tuple[list[dict[str, Any]], list[str]]:
         refs, messages = [], []
@@ -243,181 +234,212 @@ class RowChecker:
                 refs.append(ref)
         return refs, messages
 
-    def _cached(self, key: Any, make: Callable[[], Any]) -> Any:
-        """Return what a cell gives, worked out once per distinct cell."""
-        try:
-            return self.cells_seen[key]
-        except KeyError:
-            value = self.cells_seen[key] = make()
-            return value
-
-    def _point(
-        self, row: Row, bad: Callable[[str, str], None]
-    ) -> tuple[float, float] | None:
-        if row.geometry_type not in (None, "Point"):
-            bad(
-                "geometry",
-                f"an event without places needs a Point (got "
-                f"{row.geometry_type}; expected a Point, or places in 'place')",
-            )
-            return None
-        lon_text, lat_text = _text(row.cells.get("lon")), _text(row.cells.get("lat"))
-        if row.point is not None:
-            lon_text, lat_text = str(row.point[0]), str(row.point[1])
-        if not lon_text and not lat_text:
-            return None
-        if not lon_text or not lat_text:
-            missing, given = ("lat", "lon") if lon_text else ("lon", "lat")
-            bad(
-                missing,
-                f"half a coordinate (got {given} and an empty {missing}; "
-                "expected both lon and lat, or neither)",
-            )
-            return None
-        lon, lat = degrees(lon_text, "lon", bad), degrees(lat_text, "lat", bad)
-        if lon is None or lat is None:
-            return None
-        return check_point(lon, lat, self.box, bad)
-
     # -- sources and claims --
 
     def _sources(
-        self, row: Row, bad: Callable[[str, str], None], new: dict[str, Source]
-    ) -> list[Any]:
-        text = _text(row.cells.get("source"))
-        cited, made, messages = self._cached(("source", text), lambda: self._cite(text))
-        for message in messages:
-            bad("source", message)
-        new.update((source.id, source) for source in made)
-        nested = cells.nested_cell(row.cells.get("sources"), "sources", bad)
-        if nested is None:
-            if not cited and not _text(row.cells.get("source")):
-                bad(
-                    "source",
-                    "no source (got an empty source cell; expected a "
-                    "source id or a citation in words)",
-                )
-            return self._cached(
-                ("sources", text), lambda: [{"source": sid} for sid in cited]
-            )
-        known = self.sources if not new else {**self.sources, **new}
-        derived = cells.SEP.join(
-            known[c["source"]].title
-            if isinstance(c, dict)
-            and c.get("source") in known
-            and self._cached(
-                ("free", c["source"]),
-                lambda c=c: cells.is_free_text(known[c["source"]]),
-            )
-            else str(c.get("source") if isinstance(c, dict) else c)
-            for c in nested
-        )
-        _agree(row, "source", derived, bad)
-        for i, cite in enumerate(nested):
-            sid = cite.get("source") if isinstance(cite, dict) else None
-            if isinstance(sid, str) and sid not in known:
-                bad(f"sources[{i}].source", citations.unknown_source(sid, known))
-        return nested
+        self,
+        cols: Columns,
+        spread: Callable,
+        found: list[Messages],
+    ) -> tuple[np.ndarray, list[list[dict[str, Any]]], list[str | None], list[Any]]:
+        """Judge the source cells; return per row its code, per code its citations.
 
-    def _cite(self, text: str) -> tuple[list[str], list[Source], list[str]]:
-        """Return the source ids a source cell cites, new sources and problems."""
-        cited, made, messages = [], [], []
-        for token in cells.split(text):
-            sid, source, message = self._cached(
-                ("source-token", token), lambda t=token: self._cite_token(t)
+        Also returns, per code, the id of the first source cited (a ``people``
+        claim's source) and what the model found.
+        """
+        cell_col = cols.get("source")
+        text_col = per_cell(cell_col, cell_text)
+        nested_col = cols.get("sources")
+        codes, first = distinct(cell_col, nested_col)
+        per_code: list[Messages] = []
+        raws: list[Any] = []
+        for i in first:
+            messages: Messages = []
+            raw = self.citing.source_cells(
+                text_col[i], cell_col[i], nested_col[i], messages
             )
-            if message:
-                messages.append(message)
-            else:
-                cited.append(sid)
-            if source is not None:
-                made.append(source)
-        return cited, made, messages
-
-    def _cite_token(self, token: str) -> tuple[str, Source | None, str | None]:
-        if token in self.sources:
-            return token, None, None
-        if cells.looks_like_id(token):
-            return token, None, citations.unknown_source(token, self.sources)
-        found = citations.match(token, self.catalogued)
-        self.result.matches.append(found)  # once per distinct token (memoised)
-        if found.source is not None:
-            return found.source, None, None
-        source = citations.uncatalogued(token)
-        return source.id, source, None
+            per_code.append(messages)
+            raws.append(raw)
+        checked, model_messages = judge(Event, "sources", raws)
+        nested = [
+            bool(cell_text(nested_col[i])) or isinstance(nested_col[i], list)
+            for i in first
+        ]
+        firsts: list[str | None] = []
+        cites: list[list[dict[str, Any]]] = []
+        model_found: list[Any] = []
+        for k, msgs in enumerate(model_messages):
+            model_found.append(
+                [(_column(p, {"sources": nested[k]}), m) for p, m in msgs]
+            )
+            cites.append([dict(c) for c in checked[k]] if checked[k] else [])
+            raw = raws[k]
+            head = raw[0] if raw and isinstance(raw[0], dict) else {}
+            sid = head.get("source")
+            firsts.append(sid if isinstance(sid, str) else None)
+        spread(codes, per_code, found)
+        return codes, cites, firsts, model_found
 
     def _claims(
         self,
-        row: Row,
-        bad: Callable[[str, str], None],
-        citations: list[Any],
-        new: dict[str, Source],
-    ) -> list[Any]:
-        nested = cells.nested_cell(row.cells.get("claims"), "claims", bad)
-        people = _text(row.cells.get("people"))
-        claimant = _text(row.cells.get("claimant"))
-        known = self.sources if not new else {**self.sources, **new}
-        if nested is not None:
-            derived = cells.derived_people(nested)
-            _agree(row, "people", derived[0], bad)
-            _agree(row, "claimant", derived[1], bad)
-            for i, claim in enumerate(nested):
-                sid = claim.get("source") if isinstance(claim, dict) else None
-                if isinstance(sid, str) and sid not in known:
-                    bad(f"claims[{i}].source", citations.unknown_source(sid, known))
-            return nested
-        if not people and not claimant:
-            return []
-        if not citations:  # the row is rejected for its source; judge the figures too
-            for column, message in cells.people_claims(people, claimant, "", False)[1]:
-                bad(column, message)
-            return []
-        first = citations[0]["source"]
-        unverified = first in known and known[first].grade == "D"
-        key = ("people", people, claimant, first, unverified)
-        claims, messages = self._cached(
-            key, lambda: cells.people_claims(people, claimant, first, unverified)
-        )
-        for column, message in messages:
-            bad(column, message)
-        return claims
+        cols: Columns,
+        cite_codes: np.ndarray,
+        firsts: list[str | None],
+        spread: Callable,
+        found: list[Messages],
+    ) -> tuple[np.ndarray, list[list[dict[str, Any]]], list[Any]]:
+        """Judge the figure cells; return per row its code, per code its claims.
+
+        Also returns per code what the model found.
+        """
+        nested_col = cols.get("claims")
+        people_col = cols.get("people")
+        claimant_col = cols.get("claimant")
+        figures = np.array(per_cell(people_col, cell_text), dtype=bool) | np.array(
+            per_cell(claimant_col, cell_text), dtype=bool
+        )  # a row's sources matter to its claims only when it has figures
+        cite_codes = np.where(figures, cite_codes, -1)
+        codes, first = distinct(nested_col, people_col, claimant_col, cite_codes)
+        per_code: list[Messages] = []
+        raws: list[Any] = []
+        nested_flags: list[bool] = []
+        for i in first:
+            messages: Messages = []
+            raw = self.citing.claim_cells(
+                nested_col[i], people_col[i], claimant_col[i],
+                firsts[cite_codes[i]] if cite_codes[i] >= 0 else None, messages,
+            )  # fmt: skip
+            per_code.append(messages)
+            raws.append(raw)
+            nested_flags.append(
+                bool(cell_text(nested_col[i])) or isinstance(nested_col[i], list)
+            )
+        checked, model_messages = judge(Event, "claims", raws)
+        claims = [[dict(c) for c in one] if one else [] for one in checked]
+        model_found = [
+            [(_column(p, {"claims": nested_flags[k]}), m) for p, m in msgs]
+            for k, msgs in enumerate(model_messages)
+        ]
+        spread(codes, per_code, found)
+        return codes, claims, model_found
+
+    # -- related --
+
+    def _related(self, cols: Columns) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+        """Judge the related cells; return per row its code, per code its ids.
+
+        Also returns per code what the model found.
+        """
+        texts = per_cell(cols.get("related"), cell_text)
+        codes, first = distinct(texts)
+        checked, found = judge(Event, "related", [cells.split(texts[i]) for i in first])
+        out = np.empty(len(first), dtype=object)
+        out[:] = [tuple(c) if c is not None else () for c in checked]
+        return codes, out, found
+
+    # -- the rows --
+
+    def _no_duplicates(
+        self, cols: Columns, ok: np.ndarray, found: list[Messages]
+    ) -> np.ndarray:
+        """Report rows whose id an earlier accepted row has; return the others."""
+        ids = [cell_text(v) for v in cols.get("id")]
+        first: dict[str, int] = {}
+        for i in np.flatnonzero(ok).tolist():
+            first.setdefault(ids[i], i)
+        keep = np.ones(len(ids), dtype=bool)
+        for i, record in enumerate(ids):
+            at = first.get(record) if record else None
+            if at is not None and at < i:
+                keep[i] = False
+                found[i].insert(
+                    0,
+                    (
+                        "id",
+                        f"duplicate event id (got {record!r}; first defined at "
+                        f"{self.label}:{cols.lines[at]}; ids must be unique)",
+                    ),
+                )
+        return keep
+
+    def _problems(
+        self, cols: Columns, found: list[Messages], judged: list[Any]
+    ) -> list[Problem]:
+        """Return the problems of rejected rows, each row's in its columns' order."""
+        out: list[Problem] = []
+        ids = cols.get("id")
+        for i in range(len(found)):
+            if not found[i] and not judged[i]:
+                continue
+            record = cell_text(ids[i]) or f"#{i + 1}"
+            line = cols.lines[i]
+            row = found[i] + [
+                (path, message)
+                for path, message in judged[i]
+                if path not in {c for c, _ in found[i]}
+            ]
+            where = {name: k for k, name in enumerate(cols.row(i))}
+            row.sort(key=lambda p: where.get(p[0] or "", len(where)))
+            out += [Problem(self.label, line, record, c, m) for c, m in row]
+        return out
+
+    def _tables(
+        self,
+        cols: Columns,
+        keep: np.ndarray,
+        values: dict[str, np.ndarray],
+        places: tuple[np.ndarray, list[list[dict[str, Any]]]],
+        claims: tuple[np.ndarray, list[list[dict[str, Any]]]],
+        cites: tuple[np.ndarray, list[list[dict[str, Any]]]],
+        related: np.ndarray,
+        points: dict[int, tuple],
+    ) -> ImportResult:
+        """Return the accepted rows as tables, with the sources and places they made."""
+        lines = [cols.lines[i] or 0 for i in keep.tolist()]
+        base = {name: values[name][keep] for name in SCALARS}
+        base["related"] = related
+        base["file"] = [self.label] * len(keep)
+        base["line"] = lines
+        events = tables.frame(tables.EVENT_COLUMNS + tables.ORIGIN_COLUMNS, base)
+        place_codes, place_refs = places
+        pointed = {
+            k: i for k, i in enumerate(keep.tolist()) if i in points
+        }  # accepted rows placed by coordinates
+        refs = [place_refs[c] for c in place_codes[keep].tolist()]
+        for k in pointed:
+            refs[k] = [{"place": adhoc_id(base["id"][k]), "role": "site", "route": 1}]
+        parts = [tables.expand(refs, tables.PLACE_COLUMNS)]
+        for codes, per_code, columns in (
+            (*claims, tables.CLAIM_COLUMNS),
+            (*cites, tables.CITATION_COLUMNS),
+        ):
+            parts.append(tables.expand_codes(codes[keep], per_code, columns))
+        result = ImportResult(EventTables(events, *parts))
+        first_ev: dict[str, int] = {}
+        made, known = self.citing.made, self.citing.sources
+        for table in (result.tables.citations, result.tables.claims):
+            for sid, ev in zip(table["source"], table["ev"], strict=True):
+                if sid in made and sid not in known:
+                    first_ev[sid] = min(first_ev.get(sid, ev), ev)
+        for sid, ev in sorted(first_ev.items(), key=lambda item: item[1]):
+            known[sid] = made[sid]
+            result.sources.append((made[sid], self.label, {"": lines[ev]}))
+        adhoc = [(base["id"][k], lines[k], *points[i]) for k, i in pointed.items()]
+        line_of = {adhoc_id(eid): line for eid, line, *_ in adhoc}
+        for place in make_places(adhoc, self.territory, self.label):
+            result.places.append((place, self.label, {"": line_of[place.id]}))
+        return result
 
 
-def _text(value: Any) -> str:
-    return "" if value is None else str(value).strip()
-
-
-def _value(value: Any) -> Any:
-    """Return None for a blank cell, else the value as written (models strip)."""
-    # blank by ASCII whitespace only: Python and pydantic differ on a few others
-    if isinstance(value, str) and not value.strip(" \t\n\r\x0b\x0c"):
-        return None
-    return value
-
-
-def _agree(
-    row: Row, column: str, derived: str, bad: Callable[[str, str], None]
-) -> None:
-    cell = row.cells.get(column)
-    given = "" if cell is None else str(cell)
-    if given.strip() and given != derived and given.strip() != derived.strip():
-        array = "sources" if column == "source" else "claims"
-        bad(
-            column,
-            f"disagrees with the {array} column (got {given!r}; expected "
-            f"{derived!r} as {array} gives, or an empty cell; edit {array} instead)",
-        )
-
-
-def _column(field_path: str | None, nested: Mapping[str, bool]) -> str | None:
+def _column(field_path: str | None, nested: dict[str, bool]) -> str | None:
     """Map a model field path to the input column it came from."""
     if not field_path:
         return field_path
     head = field_path.split("[")[0].split(".")[0]
     if head == "places":
         return "place"
-    if head == "claims" and not nested["claims"]:
+    if head == "claims" and not nested.get("claims", False):
         return "people"
-    if head == "sources" and not nested["sources"]:
+    if head == "sources" and not nested.get("sources", False):
         return "source"
     return field_path

@@ -6,9 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+import pandas as pd
+
 from mapapp.dataset import Dataset
 from mapapp.gazetteer import fold
 from mapapp.model import EVENT_KINDS, GRADES, Event
+from mapapp.tables import EventTables
 
 
 @dataclass(frozen=True)
@@ -64,17 +68,12 @@ def _fold_words(text: str) -> str:
     return " ".join(fold(word) for word in text.split())
 
 
-def matches(ev: Event, sel: Selection, grades: dict[str, str], key: str) -> bool:
-    """Return whether one event passes a selection (see :func:`select`)."""
-    if sel.start and ev.when.latest < sel.start:
-        return False
-    if sel.end and ev.when.earliest > sel.end:
-        return False
-    if sel.kinds and ev.kind not in sel.kinds:
-        return False
-    if sel.grades and not {grades.get(c.source) for c in ev.sources} & set(sel.grades):
-        return False
-    return all(fold(word) in key for word in sel.text.split())
+def days(tables: EventTables) -> tuple[np.ndarray, np.ndarray]:
+    """Return each event's first and last possible day, as day numbers (ordinals)."""
+    codes, whens = pd.factorize(tables.events["when"].to_numpy(dtype=object))
+    first = np.array([w.earliest.toordinal() for w in whens], dtype=np.int64)
+    last = np.array([w.latest.toordinal() for w in whens], dtype=np.int64)
+    return first[codes], last[codes]
 
 
 def select(
@@ -90,12 +89,29 @@ def select(
         From :func:`search_keys` (computed when not given and the selection has a
         text; cache it across calls).
     """
-    if keys is None:
-        keys = search_keys(data) if sel.text.split() else {}
-    grades = {sid: s.grade for sid, s in data.sources.items()}
-    return [
-        ev.id for ev in data.events if matches(ev, sel, grades, keys.get(ev.id, ""))
-    ]
+    tables = data.tables
+    keep = np.ones(len(tables), dtype=bool)
+    if sel.start or sel.end:
+        first, last = days(tables)
+        if sel.start:
+            keep &= last >= sel.start.toordinal()
+        if sel.end:
+            keep &= first <= sel.end.toordinal()
+    if sel.kinds:
+        keep &= tables.events["kind"].isin(sel.kinds).to_numpy()
+    if sel.grades:
+        wanted = {sid for sid, s in data.sources.items() if s.grade in sel.grades}
+        cites = tables.citations
+        held = cites["ev"].to_numpy()[cites["source"].isin(wanted).to_numpy()]
+        keep &= np.isin(np.arange(len(tables)), held)
+    words = [fold(word) for word in sel.text.split()]
+    if words:
+        keys = search_keys(data) if keys is None else keys
+        keep &= np.array(
+            [all(w in keys.get(eid, "") for w in words) for eid in tables.ids],
+            dtype=bool,
+        )
+    return tables.ids[keep].tolist()
 
 
 def title_first(data: Dataset, ids: Iterable[str], text: str) -> list[str]:

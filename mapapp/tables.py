@@ -5,7 +5,7 @@ references, claims and citations are rows of the other three tables, tied to it 
 ``ev`` (the event's position) and kept in the record's order by ``order``. The YAML
 records arrive as models (:mod:`mapapp.model`) and are added by :func:`of_events`;
 researchers' rows arrive here directly (:mod:`mapapp.rows`), checked column by
-column by the same models' field rules (:func:`column_adapter`). Geocoding,
+column by the same models' field rules (:func:`mapapp.problems.judge`). Geocoding,
 selection, validation and the exports read these tables; a page that reads one
 event at a time gets it as a model again (:meth:`EventTables.record`).
 """
@@ -15,15 +15,15 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from pydantic import BaseModel, TypeAdapter
 
 from mapapp.model import Citation, Claim, Event, PlaceRef, Record
 
 EVENT_COLUMNS = ("id", "title", "summary", "kind", "when", "date_note", "related")
+ORIGIN_COLUMNS = ("file", "line")  # where each event was read
 PLACE_COLUMNS = tuple(PlaceRef.model_fields)
 CLAIM_COLUMNS = tuple(Claim.model_fields)
 CITATION_COLUMNS = tuple(Citation.model_fields)
@@ -57,7 +57,8 @@ class EventTables:
     ----------
     events : DataFrame
         :data:`EVENT_COLUMNS`: ``when`` holds the parsed date
-        (:class:`mapapp.dates.When`), ``related`` a tuple of ids.
+        (:class:`mapapp.dates.When`), ``related`` a tuple of ids; then
+        :data:`ORIGIN_COLUMNS`, the file and line it was read from.
     places, claims, citations : DataFrame
         ``ev`` (the event's row in ``events``), ``order`` (its place in the record's
         list) and the fields of :class:`PlaceRef`, :class:`Claim` and
@@ -73,7 +74,7 @@ class EventTables:
     def empty(cls) -> EventTables:
         """Return tables with their columns and no rows."""
         return cls(
-            frame(EVENT_COLUMNS),
+            frame(EVENT_COLUMNS + ORIGIN_COLUMNS),
             frame(("ev", "order", *PLACE_COLUMNS)),
             frame(("ev", "order", *CLAIM_COLUMNS)),
             frame(("ev", "order", *CITATION_COLUMNS)),
@@ -115,24 +116,43 @@ class EventTables:
 
     def record(self, i: int) -> Event:
         """Return the event at position ``i`` as its model."""
-        return self.records[i]
+        if "records" in self.__dict__:  # all of them were made already
+            return self.records[i]
+        return self._models(i, i + 1)[0]
 
     @functools.cached_property
     def records(self) -> tuple[Event, ...]:
-        """Return every event as its model, in order (built once, when asked).
+        """Return every event as its model, in order (made once, when asked).
 
         The rows were checked by the models' own rules as they entered the tables,
         so the models are put together without checking them again.
         """
+        return self._models(0, len(self))
+
+    @functools.cached_property
+    def _starts(self) -> list[np.ndarray]:
+        """Where each event's rows start in the places, claims and citations."""
+        return [
+            np.searchsorted(t["ev"].to_numpy(), np.arange(len(self) + 1))
+            for t in self.lists
+        ]
+
+    def _models(self, start: int, stop: int) -> tuple[Event, ...]:
+        """Return the events at positions ``start`` to ``stop`` as models."""
         held: list[list[list[Record]]] = []
-        for (_, model, columns), table in zip(LISTS, self.lists, strict=True):
-            per_event: list[list[Record]] = [[] for _ in range(len(self))]
-            values = [table[c].tolist() for c in columns]
-            for ev, *row in zip(table["ev"].tolist(), *values, strict=True):
+        for (_, model, columns), table, starts in zip(
+            LISTS, self.lists, self._starts, strict=True
+        ):
+            lo, hi = int(starts[start]), int(starts[stop])
+            per_event: list[list[Record]] = [[] for _ in range(stop - start)]
+            values = [table[c].to_numpy(dtype=object)[lo:hi].tolist() for c in columns]
+            evs = table["ev"].to_numpy()[lo:hi].tolist()
+            for ev, *row in zip(evs, *values, strict=True):
                 fields = dict(zip(columns, row, strict=True))
-                per_event[ev].append(model.model_construct(**fields))
+                per_event[ev - start].append(model.model_construct(**fields))
             held.append(per_event)
-        columns = [self.events[c].tolist() for c in EVENT_COLUMNS]
+        rows = self.events.iloc[start:stop]
+        columns = [rows[c].tolist() for c in EVENT_COLUMNS]
         return tuple(
             Event.model_construct(
                 id=eid, title=title, summary=summary, kind=kind, when=when,
@@ -145,14 +165,23 @@ class EventTables:
         )  # fmt: skip
 
 
-def of_events(events: Sequence[Event]) -> EventTables:
-    """Return the tables of events that are models (records read from YAML)."""
-    base = {
+def of_events(
+    events: Sequence[Event],
+    files: Sequence[str] | None = None,
+    lines: Sequence[int] | None = None,
+) -> EventTables:
+    """Return the tables of events that are models (records read from YAML).
+
+    ``files`` and ``lines`` say where each event was read (default: nowhere).
+    """
+    base: dict[str, Any] = {
         name: [getattr(ev, name) for ev in events]
         for name in EVENT_COLUMNS
         if name != "related"
     }
     base["related"] = [tuple(ev.related) for ev in events]
+    base["file"] = list(files) if files is not None else ["<input>"] * len(events)
+    base["line"] = list(lines) if lines is not None else [None] * len(events)
     lists = []
     for name, _, columns in LISTS:
         rows: dict[str, list[Any]] = {c: [] for c in ("ev", "order", *columns)}
@@ -163,7 +192,7 @@ def of_events(events: Sequence[Event]) -> EventTables:
                 for c in columns:
                     rows[c].append(getattr(record, c))
         lists.append(frame(tuple(rows), rows))
-    return EventTables(frame(EVENT_COLUMNS, base), *lists)
+    return EventTables(frame(EVENT_COLUMNS + ORIGIN_COLUMNS, base), *lists)
 
 
 def concat(parts: Sequence[EventTables]) -> EventTables:
@@ -186,18 +215,39 @@ def concat(parts: Sequence[EventTables]) -> EventTables:
     return EventTables(events, *lists)
 
 
-@functools.cache
-def column_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
-    """Return the check of a whole column of one field of a model.
+def expand(lists: list[list[dict[str, Any]]], columns: Sequence[str]) -> pd.DataFrame:
+    """Return one table row per item of each row's list (``ev``, ``order``, fields)."""
+    counts = np.fromiter(map(len, lists), np.int64, len(lists))
+    flat = [item for items in lists for item in items]
+    data: dict[str, Any] = {
+        "ev": np.repeat(np.arange(len(lists), dtype=np.int64), counts),
+        "order": np.arange(len(flat), dtype=np.int64)
+        - np.repeat(np.cumsum(counts) - counts, counts),
+    }
+    for name in columns:
+        data[name] = [item.get(name) for item in flat]
+    return frame(("ev", "order", *columns), data)
 
-    It validates a list of the field's values with the field's own annotation and
-    constraints and the model's configuration, so a rule of :mod:`mapapp.model` is
-    written once and judges a column of distinct values in one call.
-    """
-    info = model.model_fields[name]
-    one = (
-        Annotated[(info.annotation, *info.metadata)]  # type: ignore[valid-type]
-        if info.metadata
-        else info.annotation
+
+def expand_codes(
+    codes: np.ndarray, per_code: list[list[dict[str, Any]]], columns: Sequence[str]
+) -> pd.DataFrame:
+    """Return :func:`expand` of each row's code's list, each code's list read once."""
+    sizes = np.fromiter(map(len, per_code), np.int64, len(per_code))
+    starts = np.cumsum(sizes) - sizes
+    counts = sizes[codes] if len(codes) else np.array([], dtype=np.int64)
+    total = int(counts.sum())
+    order = np.arange(total, dtype=np.int64) - np.repeat(
+        np.cumsum(counts) - counts, counts
     )
-    return TypeAdapter(list[one], config=model.model_config)  # type: ignore[valid-type]
+    at = np.repeat(starts[codes], counts) + order if total else order
+    flat = [item for items in per_code for item in items]
+    data: dict[str, Any] = {
+        "ev": np.repeat(np.arange(len(codes), dtype=np.int64), counts),
+        "order": order,
+    }
+    for name in columns:
+        column = np.empty(len(flat), dtype=object)
+        column[:] = [item.get(name) for item in flat]
+        data[name] = column[at]
+    return frame(("ev", "order", *columns), data)

@@ -123,7 +123,7 @@ def combine(
                 f"Checked {done:,} of {total:,} rows of {label}…",
             ),
         )
-        rows = len(result.events) + len(
+        rows = len(result.tables) + len(
             {p.line for p in result.problems if p.line is not None}
         )
         progress(0.5, "Checking the rows against the bundled records…")
@@ -139,11 +139,12 @@ def combine(
                 break
             rejected += clashes
             seen.update(clashes)
-            bad = {p.record for p in clashes} & {r[0].id for r in kept.events}
+            ids = kept.tables.ids
+            bad = {p.record for p in clashes} & set(ids)
             if not bad:
                 break
             kept = importer.ImportResult(
-                [r for r in kept.events if r[0].id not in bad],
+                kept.tables.take([i for i, eid in enumerate(ids) if eid not in bad]),
                 kept.sources,
                 kept.places,
                 [],
@@ -156,7 +157,7 @@ def combine(
         label=label,
         data=merged,
         located=located,
-        accepted=tuple(r[0].id for r in kept.events),
+        accepted=tuple(kept.tables.ids),
         rejected=tuple(rejected),
         rows=rows,
         replace=replace,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import difflib
-import itertools
 import re
 from collections import Counter
 from collections.abc import Collection
 from datetime import date
-from operator import attrgetter
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,8 +25,6 @@ ARCHIVE_HOSTS = {
     "CIA Reading Room": ("www.cia.gov",),
 }
 _SPACE = re.compile(r"\s+")
-_NESTED = ("places", "claims", "sources")  # the list fields of records
-_RELATED = attrgetter("related")
 
 
 def normalise_space(text: str) -> str:
@@ -55,7 +51,7 @@ def check(data: Dataset, unreadable: Collection[str] = ()) -> list[Problem]:
     """
     problems = [_duplicate(data, *dup) for dup in data.duplicates]
     gazetteer = data.gazetteer
-    event_ids = set(map(attrgetter("id"), data.events)) | set(unreadable)
+    event_ids = set(data.tables.ids) | set(unreadable)
     texts = {sid: normalise_space(text) for sid, text in data.texts.items()}
     for ev in _suspects(data, gazetteer, texts):
         problems += _check_event(data, ev, gazetteer, event_ids, texts)
@@ -93,51 +89,33 @@ def _suspects(
 ) -> list[Event]:
     """Return the events that may have a problem, in order: the others have none.
 
-    Each distinct reference, claim and citation record is judged once (an import
-    shares one record among the events of equal cells), and only the events that
-    hold a suspect record are looked for; :func:`_check_event` words the problems.
+    The places, claims and citations tables are judged as a whole (each distinct
+    place name and source once), and only the events holding a suspect row are
+    read as models; :func:`_check_event` words their problems.
     """
-    events = data.events
-    refs, claims, cites = (_records(events, name) for name in _NESTED)
-    names = {ref.place for ref in refs}
+    tables = data.tables
+    refs, claims, cites = tables.places, tables.claims, tables.citations
+    names = set(refs["place"])
     bad_places = {n for n in names if n not in gazetteer and gazetteer.problem(n)}
-    cited = {c.source for c in cites} | {c.source for c in claims}
+    cited = set(cites["source"]) | set(claims["source"])
     unknown = {sid for sid in cited if sid not in data.sources}
     graded_d = {sid for sid, source in data.sources.items() if source.grade == "D"}
-    suspect = set(itertools.compress(range(len(events)), map(_RELATED, events)))
     areas = {n for n in names if n not in bad_places and _is_area(gazetteer, n)}
-    bad = (
-        {id(r) for r in refs if r.place in bad_places or r.place in areas},
-        {
-            id(c)
-            for c in claims
-            if c.source in unknown or (c.source in graded_d and not c.unverified)
-        },
-        {
-            id(c)
-            for c in cites
-            if c.source in unknown or (c.quote and c.source in texts)
-        },
-    )
-    for name, ids in zip(_NESTED, bad, strict=True):
-        if ids:
-            suspect.update(_holding(events, name, ids))
-    return [events[i] for i in sorted(suspect)]
-
-
-def _records(events: tuple[Event, ...], name: str) -> list[Any]:
-    """Return the distinct records (by identity) of one list field of the events."""
-    flat = list(itertools.chain.from_iterable(map(attrgetter(name), events)))
-    return list(dict(zip(map(id, flat), flat, strict=True)).values())
-
-
-def _holding(events: tuple[Event, ...], name: str, ids: set[int]) -> list[int]:
-    """Return the positions of the events holding one of these records (by id)."""
-    lists = list(map(attrgetter(name), events))
-    counts = np.fromiter(map(len, lists), np.int64, len(lists))
-    flat = itertools.chain.from_iterable(lists)
-    hit = np.fromiter(map(ids.__contains__, map(id, flat)), bool, int(counts.sum()))
-    return np.unique(np.repeat(np.arange(len(lists)), counts)[hit]).tolist()
+    claim_sources = claims["source"]
+    hits = [
+        refs["ev"][refs["place"].isin(bad_places | areas)],
+        claims["ev"][
+            claim_sources.isin(unknown)
+            | (claim_sources.isin(graded_d) & ~claims["unverified"].astype(bool))
+        ],
+        cites["ev"][
+            cites["source"].isin(unknown)
+            | (cites["quote"].astype(bool) & cites["source"].isin(set(texts)))
+        ],
+    ]
+    related = np.flatnonzero(tables.events["related"].map(len).to_numpy() > 0)
+    suspect = np.unique(np.concatenate([*(h.to_numpy() for h in hits), related]))
+    return [tables.record(int(i)) for i in suspect]
 
 
 def _problem(data: Dataset, ev: Event, path: str, message: str) -> Problem:
@@ -275,15 +253,16 @@ def _clip(text: str, n: int = 60) -> str:
 
 def summary(data: Dataset) -> dict[str, Any]:
     """Return the counts and date range of a dataset, for reports."""
-    dated = [ev.when for ev in data.events]
+    events = data.tables.events
+    dated = set(events["when"])
     firsts = [w.earliest for w in dated if w.earliest != date.min]
     lasts = [w.latest for w in dated if w.latest != date.max]
     return {
-        "events": len(data.events),
+        "events": len(events),
         "sources": len(data.sources),
         "places": len(data.places),
-        "claims": sum(len(ev.claims) for ev in data.events),
-        "kinds": dict(sorted(Counter(ev.kind for ev in data.events).items())),
+        "claims": len(data.tables.claims),
+        "kinds": dict(sorted(Counter(events["kind"]).items())),
         "date_range": [
             min(firsts).isoformat() if firsts else None,
             max(lasts).isoformat() if lasts else None,

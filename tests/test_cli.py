@@ -89,9 +89,6 @@ IMPORT = Path(__file__).parent / "data" / "import" / "researcher.csv"
 
 
 def test_progress_lines_say_how_far_a_long_command_is(tmp_path, monkeypatch):
-    from mapapp import rows
-
-    monkeypatch.setattr(rows, "PROGRESS_EVERY", 1)
     out = tmp_path / "mine.geojson"
     args = ["export", "--progress", "--format", "geojson", "--events", str(IMPORT)]
     result = CliRunner().invoke(cli, [*args, "-o", str(out)])
