@@ -34,3 +34,22 @@ def test_a_file_that_is_not_a_list_of_records_says_so():
     assert "expected a record" in problems[0].message
     _, problems = record_mappings(None, "empty.yaml")
     assert "file is empty" in problems[0].message
+
+
+def test_judge_checks_a_column_of_distinct_values_by_the_models_rules():
+    from mapapp.model import Event
+    from mapapp.problems import judge
+
+    checked, found = judge(Event, "id", ["ok-1", "Bad Id", "x" * 121])
+    assert checked == ["ok-1", None, None]
+    assert found[0] == []
+    assert found[1] == [
+        ("id", "bad format (got 'Bad Id'; expected an id of lowercase letters, "
+         "digits and hyphens)")
+    ]  # fmt: skip
+    assert found[2][0][0] == "id" and "120" in found[2][0][1]
+    claims = [[{"quantity": "people", "low": 5, "high": 4, "scope": "s",
+                "claimant": "c", "source": "memo"}]]  # fmt: skip
+    checked, found = judge(Event, "claims", claims)
+    assert checked == [None]
+    assert found[0][0][0] == "claims[0]" and "upside down" in found[0][0][1]
