@@ -42,15 +42,6 @@ class Table:
     def __len__(self) -> int:
         return len(self.lines)
 
-    def row(self, i: int) -> Row:
-        """Return the ``i``-th row (from 0) with the cells it has."""
-        cells_ = {
-            name: value
-            for name, value in zip(self.header, self.rows[i], strict=True)
-            if value is not None
-        }
-        return Row(i + 1, self.lines[i], cells_)
-
 
 @dataclass
 class Columns:
@@ -97,6 +88,9 @@ class Columns:
 def distinct(*columns: Sequence[Any]) -> tuple[np.ndarray, list[int]]:
     """Return a code per row for the distinct combinations of these columns.
 
+    A column may also be an integer array of codes made before (compared as
+    numbers).
+
     Returns
     -------
     codes : ndarray of int
@@ -107,9 +101,13 @@ def distinct(*columns: Sequence[Any]) -> tuple[np.ndarray, list[int]]:
     n = len(columns[0]) if columns else 0
     combined = np.zeros(n, dtype=np.int64)
     for column in columns:
-        codes, uniques = _factorize(column)
-        combined = combined * (len(uniques) + 1) + (codes + 1)
-    codes, _ = pd.factorize(combined)
+        if isinstance(column, np.ndarray) and column.dtype.kind in "iu":
+            codes, uniques = pd.factorize(column)
+        else:
+            codes, uniques = _factorize(column)
+        # numbered again after each column, so that the product stays below n²
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))
+    codes = combined
     first = np.full(codes.max() + 1 if n else 0, n, dtype=np.int64)
     np.minimum.at(first, codes, np.arange(n))
     return codes, first.tolist()
