@@ -7,8 +7,8 @@
 - foreign members (e.g. ``metadata``) on the collection; list and dict values stay
   arrays and objects in ``properties``.
 
-Geometries are rounded, oriented and written by shapely in one vectorised call each;
-properties are encoded column by column, each distinct value once. One feature is
+Each distinct geometry is rounded, oriented and written once, by shapely in one
+vectorised call each; properties are encoded column by column. One feature is
 written per line, after a first line that opens the collection.
 """
 
@@ -87,18 +87,38 @@ def encode_column(values: pd.Series, raw: bool = False) -> list[str]:
     return [encode_value(v) for v in array]
 
 
-def prepare(geometry: gpd.GeoSeries) -> np.ndarray:
-    """Return geometries in WGS 84, rings oriented, coordinates rounded (vectorised)."""
+def _wgs84(geometry: gpd.GeoSeries) -> np.ndarray:
+    """Return the geometries in WGS 84, as an array."""
     if geometry.crs is None:
         raise ExportError("the layer has no CRS; expected EPSG:4326 coordinates")
     if not geometry.crs.equals("EPSG:4326"):
         geometry = geometry.to_crs("EPSG:4326")
-    geoms = geometry.to_numpy()
+    return geometry.to_numpy()
+
+
+def _rounded(geoms: np.ndarray) -> np.ndarray:
+    """Return the geometries with rings oriented and coordinates rounded."""
     polygonal = np.isin(shapely.get_type_id(geoms), (3, 6, 7))  # (Multi)Polygon, GC
     if polygonal.any():
         geoms = geoms.copy()
         geoms[polygonal] = shapely.orient_polygons(geoms[polygonal], exterior_cw=False)
     return shapely.transform(geoms, lambda xy: np.round(xy, DECIMALS))
+
+
+def _distinct(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return each geometry's code and the distinct geometries.
+
+    The code is -1 for a missing or empty geometry; many events share a place, so
+    each distinct geometry is rounded and written once.
+    """
+    codes = np.full(len(geoms), -1, dtype=np.int64)
+    present = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+    if not present.any():
+        return codes, geoms[:0]
+    found, _ = pd.factorize(shapely.to_wkb(geoms[present]))
+    codes[present] = found
+    _, first = np.unique(found, return_index=True)
+    return codes, geoms[present][first]
 
 
 def _bboxes(bounds: np.ndarray) -> list[str]:
@@ -136,26 +156,19 @@ def feature_collection(
     str
         The document, one feature per line, ending with a newline.
     """
-    geoms = prepare(frame.geometry)
-    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
-    geometry = np.full(len(geoms), "null", dtype=object)
-    geometry[~missing] = shapely.to_geojson(geoms[~missing])
-    bounds = shapely.bounds(geoms[~missing])
-    boxes = np.full(len(geoms), "", dtype=object)
-    boxes[~missing] = [',"bbox":' + box for box in _bboxes(bounds)]
-    keys = [
-        _encode_str(name).replace("{", "{{").replace("}", "}}") for name in properties
-    ]
-    template = (
-        '{{"type":"Feature","id":{}{},"geometry":{},"properties":{{'
-        + ",".join(f"{key}:{{}}" for key in keys)
-        + "}}}}"
-    )
-    columns = [encode_column(frame[name], raw=name in raw) for name in properties]
-    ids = encode_column(frame[id_column])
-    features = [
-        template.format(*row)
-        for row in zip(ids, boxes, geometry, *columns, strict=True)
+    codes, distinct = _distinct(_wgs84(frame.geometry))
+    distinct = _rounded(distinct)
+    bounds = shapely.bounds(distinct)
+    # one more slot, for code -1: a feature without a geometry
+    geometry = np.append(shapely.to_geojson(distinct).astype(object), "null")[codes]
+    boxes = np.array(
+        [',"bbox":' + box for box in _bboxes(bounds)] + [""], dtype=object
+    )[codes]
+    values = [
+        encode_column(frame[id_column]),
+        boxes,
+        geometry,
+        *(encode_column(frame[name], raw=name in raw) for name in properties),
     ]
     head = ['"type":"FeatureCollection"']
     head += [f"{_dumps(k)}:{_dumps(plain(v))}" for k, v in (foreign or {}).items()]
@@ -163,8 +176,17 @@ def feature_collection(
         total = [*bounds[:, :2].min(axis=0), *bounds[:, 2:].max(axis=0)]
         head.append('"bbox":' + _bboxes(np.array([total]))[0])
     opening = "{" + ",".join(head) + ',"features":[\n'
-    if not features:
+    if not len(frame):
         return opening + "]}\n"
-    features[0] = opening + features[0]
-    features[-1] += "\n]}\n"
-    return ",\n".join(features)  # the only copy of the whole text
+    # the text between the values of a feature; the last ends its line
+    keys = [_encode_str(name) + ":" for name in properties]
+    glue = ['{"type":"Feature","id":', "", ',"geometry":']
+    glue += [("," if k else ',"properties":{') + key for k, key in enumerate(keys)]
+    glue.append(("" if keys else ',"properties":{') + "}},\n")
+    pieces = np.empty((len(frame), 2 * len(values) + 1), dtype=object)
+    pieces[:, 0::2] = glue
+    for k, column in enumerate(values):
+        pieces[:, 2 * k + 1] = column
+    pieces[0, 0] = opening + glue[0]
+    pieces[-1, -1] = glue[-1].removesuffix(",\n") + "\n]}\n"
+    return "".join(pieces.ravel().tolist())  # the only copy of the whole text

@@ -197,7 +197,7 @@ class RowChecker:
         model_found = [
             [(_column(p, {}), m) for p, m in msgs] for msgs in model_messages
         ]
-        refs = [[dict(ref) for ref in c] if c is not None else [] for c in checked]
+        refs = [[vars(ref) for ref in c] if c is not None else [] for c in checked]
         spread(codes, per_code, found)
         points: dict[int, tuple] = {}
         empty = [i for i in range(len(texts)) if not texts[i]]
@@ -272,7 +272,7 @@ class RowChecker:
             model_found.append(
                 [(_column(p, {"sources": nested[k]}), m) for p, m in msgs]
             )
-            cites.append([dict(c) for c in checked[k]] if checked[k] else [])
+            cites.append([vars(c) for c in checked[k]] if checked[k] else [])
             raw = raws[k]
             head = raw[0] if raw and isinstance(raw[0], dict) else {}
             sid = head.get("source")
@@ -315,7 +315,7 @@ class RowChecker:
                 bool(cell_text(nested_col[i])) or isinstance(nested_col[i], list)
             )
         checked, model_messages = judge(Event, "claims", raws)
-        claims = [[dict(c) for c in one] if one else [] for one in checked]
+        claims = [[vars(c) for c in one] if one else [] for one in checked]
         model_found = [
             [(_column(p, {"claims": nested_flags[k]}), m) for p, m in msgs]
             for k, msgs in enumerate(model_messages)

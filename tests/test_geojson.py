@@ -144,3 +144,33 @@ def test_geojson_of_a_polygon_frame_with_foreign_members():
     assert doc["features"][0]["properties"] == {"n": 3, "flag": True}
     assert doc["features"][1]["properties"] == {"n": None, "flag": False}
     assert doc["bbox"] == [0.0, 0.0, 1.0, 1.0]
+
+
+def test_geojson_features_sharing_a_geometry_each_carry_it():
+    same = Point(80.123456789, 44.5)
+    frame = gpd.GeoDataFrame(
+        {"id": ["a", "b", "c", "d"], "n": [1, 2, 3, 4]},
+        geometry=[same, None, Point(80.123456789, 44.5), shapely.Point()],
+        crs="EPSG:4326",
+    )
+    for properties in ([], ["n"]):
+        text = geojson.feature_collection(frame, properties)
+        doc = json.loads(text)
+        assert text.endswith("\n]}\n") and text.count("\n") == len(frame) + 2
+        features = doc["features"]
+        assert [f["id"] for f in features] == ["a", "b", "c", "d"]
+        assert [f["properties"] for f in features] == (
+            [{}] * 4 if not properties else [{"n": n} for n in (1, 2, 3, 4)]
+        )
+        for f in (features[0], features[2]):
+            assert f["geometry"] == {"type": "Point", "coordinates": [80.1234568, 44.5]}
+            assert f["bbox"] == [80.1234568, 44.5, 80.1234568, 44.5]
+        for f in (features[1], features[3]):
+            assert f["geometry"] is None and "bbox" not in f
+        assert doc["bbox"] == [80.1234568, 44.5, 80.1234568, 44.5]
+
+
+def test_geojson_of_no_features_is_an_empty_collection():
+    frame = gpd.GeoDataFrame({"id": []}, geometry=[], crs="EPSG:4326")
+    doc = json.loads(geojson.feature_collection(frame, ["id"]))
+    assert doc == {"type": "FeatureCollection", "features": []}
