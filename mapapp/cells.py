@@ -216,24 +216,21 @@ def source_word(source_id: str, sources: Mapping[str, Source]) -> str:
     return source.title if source and is_free_text(source) else source_id
 
 
-def people_claims(
-    people: str, claimant: str, source: str, unverified: bool
-) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
-    """Return the claims of a ``people`` and a ``claimant`` cell, or what is wrong.
+def people_figures(
+    people: str, claimant: str
+) -> tuple[list[tuple[dict[str, Any], str]], list[tuple[str, str]]]:
+    """Return the figures of a ``people`` and a ``claimant`` cell, or what is wrong.
 
     Parameters
     ----------
     people, claimant : str
         The cells as written.
-    source : str
-        The id of the source the row cites first: the claims' source.
-    unverified : bool
-        Whether that source is a popular account (grade D).
 
     Returns
     -------
-    claims : list of dict
-        The claims' fields (empty if anything is wrong).
+    figures : list of (dict, str)
+        Each figure's Claim fields (:func:`parse_figure`) and who claimed it (empty
+        if anything is wrong); :func:`claim_fields` makes them claims.
     problems : list of (column, message)
     """
     figures, claimants = split(people), split(claimant)
@@ -263,11 +260,7 @@ def people_claims(
         )
     if messages:
         return [], messages
-    claims = [
-        claim_fields(number, who, source, unverified)
-        for number, who in zip(numbers, claimants, strict=True)
-    ]
-    return claims, messages
+    return list(zip(numbers, claimants, strict=True)), messages
 
 
 def claim_fields(

@@ -29,6 +29,7 @@ class Citing:
         self.matches: list[citations.Match] = []
         self.made: dict[str, Source] = {}  # sources made from citations in words
         self.tokens: dict[str, tuple[str, Source | None, str | None]] = {}
+        self.pairs: dict[tuple[str, str], Any] = {}  # people and claimant cells
 
     def source_cells(
         self, text: str, cell: Any, nested_cell: Any, messages: Messages
@@ -116,8 +117,8 @@ class Citing:
 
         nested = cells.nested_cell(nested_cell, "claims", bad)
         people, claimant = cell_text(people_cell), cell_text(claimant_cell)
-        known = {**self.sources, **self.made}
         if nested is not None:
+            known = {**self.sources, **self.made}
             derived = cells.derived_people(nested)
             agree(people_cell, "people", derived[0], bad)
             agree(claimant_cell, "claimant", derived[1], bad)
@@ -128,14 +129,26 @@ class Citing:
             return nested
         if not people and not claimant:
             return []
-        if first is None:  # the row is rejected for its source; judge the figures too
-            for column, message in cells.people_claims(people, claimant, "", False)[1]:
-                bad(column, message)
-            return []
-        unverified = first in known and known[first].grade == "D"
-        claims, found = cells.people_claims(people, claimant, first, unverified)
+        figures, found = self.figures(people, claimant)
         messages += found
-        return claims
+        if first is None:  # the row is rejected for its source
+            return []
+        source = self.sources.get(first) or self.made.get(first)
+        unverified = source is not None and source.grade == "D"
+        return [
+            cells.claim_fields(number, who, first, unverified)
+            for number, who in figures
+        ]
+
+    def figures(
+        self, people: str, claimant: str
+    ) -> tuple[list[tuple[dict[str, Any], str]], Messages]:
+        """Return :func:`mapapp.cells.people_figures`, once per distinct pair."""
+        key = (people, claimant)
+        found = self.pairs.get(key)
+        if found is None:
+            found = self.pairs[key] = cells.people_figures(people, claimant)
+        return found
 
 
 def agree(

@@ -110,19 +110,12 @@ def event_table(
     return frame
 
 
-_MISSING = object()
-
-
 def _each_distinct(values: Sequence[Any], make: Any) -> list[Any]:
     """Return ``make(v)`` for each value, worked out once per distinct value."""
-    memo: dict[Any, Any] = {}
-    out = []
-    for value in values:
-        found = memo.get(value, _MISSING)
-        if found is _MISSING:
-            found = memo[value] = make(value)
-        out.append(found)
-    return out
+    made = dict.fromkeys(values)
+    for value in made:
+        made[value] = make(value)
+    return list(map(made.__getitem__, values))
 
 
 def _joined(
@@ -155,7 +148,8 @@ def _columns(data: Dataset, tables: EventTables) -> dict[str, Any]:
     }
     whens = events["when"].tolist()
     out["when"] = [when.edtf for when in whens]
-    dates = _each_distinct(whens, _dates)
+    parsed = dict(zip(out["when"], whens, strict=True))  # the same text, the same When
+    dates = _each_distinct(out["when"], lambda edtf: _dates(parsed[edtf]))
     for name in _DATE_COLUMNS:
         out[name] = [row[name] for row in dates]
     out["place"] = _place_column(data, tables)
@@ -168,12 +162,13 @@ def _columns(data: Dataset, tables: EventTables) -> dict[str, Any]:
     ):
         out[name] = [empty] * n
     claims = tables.claims
-    people = claims[claims["quantity"] == "people"]
-    models = _each_distinct(_rows(people, CLAIM_COLUMNS), _claim)
-    figures = [cells.figure_cell(c) for c in models]
-    ev = people["ev"].to_numpy()
+    models, texts = _records(claims, Claim, CLAIM_COLUMNS)
+    people = (claims["quantity"] == "people").to_numpy()
+    ev = claims["ev"].to_numpy()[people]
+    figures = [cells.figure_cell(c) for c, p in zip(models, people, strict=True) if p]
     out["people"] = _joined(ev, figures, n)
-    out["claimant"] = _joined(ev, people["claimant"].tolist(), n)
+    out["claimant"] = _joined(ev, claims["claimant"].to_numpy()[people], n)
+    out["claims"] = _json_column(claims["ev"].to_numpy(), texts, n)
     cites = tables.citations
     words = _each_distinct(
         cites["source"].tolist(), lambda sid: cells.source_word(sid, data.sources)
@@ -181,31 +176,28 @@ def _columns(data: Dataset, tables: EventTables) -> dict[str, Any]:
     out["source"] = _joined(cites["ev"].to_numpy(), words, n)
     out["citation"] = _citations(data, cites, n)
     out["related"] = [cells.SEP.join(ids) for ids in events["related"]]
-    out["claims"] = _json_column(claims, Claim, CLAIM_COLUMNS, n)
-    out["sources"] = _json_column(cites, Citation, CITATION_COLUMNS, n)
+    _, texts = _records(cites, Citation, CITATION_COLUMNS)
+    out["sources"] = _json_column(cites["ev"].to_numpy(), texts, n)
     return out
 
 
-def _claim(row: tuple[Any, ...]) -> Claim:
-    return Claim.model_construct(**dict(zip(CLAIM_COLUMNS, row, strict=True)))
+def _records(
+    table: pd.DataFrame, model: type[BaseModel], columns: Sequence[str]
+) -> tuple[list[Any], list[str]]:
+    """Return each row of a table as its model and its JSON, once per distinct row."""
 
-
-def _json_column(
-    table: pd.DataFrame, model: type[BaseModel], columns: Sequence[str], n: int
-) -> np.ndarray:
-    """Return, per event, its rows as a JSON array, each distinct row encoded once."""
-
-    def encode(row: tuple[Any, ...]) -> str:
+    def make(row: tuple[Any, ...]) -> tuple[BaseModel, str]:
         record = model.model_construct(**dict(zip(columns, row, strict=True)))
-        return json.dumps(
-            record.model_dump(mode="json", exclude_none=True),
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
+        return record, record.model_dump_json(exclude_none=True)
 
-    texts = _each_distinct(_rows(table, columns), encode)
-    joined = _joined(table["ev"].to_numpy(), texts, n, ",")
-    return np.array(["[" + text + "]" for text in joined], dtype=object)
+    made = _each_distinct(_rows(table, columns), make)
+    return [record for record, _ in made], [text for _, text in made]
+
+
+def _json_column(ev: np.ndarray, texts: Sequence[str], n: int) -> np.ndarray:
+    """Return, per event, the JSON of its rows (``ev`` in order) as an array."""
+    joined = _joined(ev, texts, n, ",")
+    return np.array(["[" + one + "]" for one in joined], dtype=object)
 
 
 def _place_column(data: Dataset, tables: EventTables) -> np.ndarray:
@@ -220,17 +212,16 @@ def _place_column(data: Dataset, tables: EventTables) -> np.ndarray:
             f"event {eid}: place {name!r} contains {cells.SEP!r}, which "
             f"the place column uses between references; use the place's id"
         )
-    texts = [
-        cells.place_token(role, route, name)
-        for role, route, name in zip(refs["role"], refs["route"], names, strict=True)
-    ]
+    texts = _each_distinct(
+        _rows(refs, ("role", "route", "place")), lambda r: cells.place_token(*r)
+    )
     out = _joined(ev, texts, len(tables))
-    counts = np.bincount(ev, minlength=len(tables))
-    starts = np.cumsum(counts) - counts
-    places = data.places
-    for i in np.flatnonzero(counts == 1).tolist():  # ad-hoc points have no name
-        if is_adhoc(places.get(names[starts[i]])):
-            out[i] = ""
+    adhoc = np.array(
+        _each_distinct(names.tolist(), lambda name: is_adhoc(data.places.get(name))),
+        dtype=bool,
+    )
+    only = np.bincount(ev, minlength=len(tables))[ev] == 1
+    out[ev[adhoc & only]] = ""  # placed by a point alone: no name to write
     return out
 
 

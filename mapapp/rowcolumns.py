@@ -113,12 +113,31 @@ def distinct(*columns: Sequence[Any]) -> tuple[np.ndarray, list[int]]:
     return codes, first.tolist()
 
 
+def by_cell(
+    column: Sequence[Any], make: Callable[[Any], Any]
+) -> tuple[np.ndarray, list[Any]]:
+    """Return a code per cell, and ``make(cell)`` once per distinct cell.
+
+    Returns
+    -------
+    codes : ndarray of int
+        The same code for the same cell (by type and value); the last code is for
+        no cell (None).
+    made : list
+        ``make`` of each code's cell.
+    """
+    codes, uniques = _factorize(column)
+    made = [*(make(u) for u in uniques), make(None)]
+    codes[codes < 0] = len(uniques)
+    return codes, made
+
+
 def per_cell(column: Sequence[Any], make: Callable[[Any], Any]) -> list[Any]:
     """Return ``make(cell)`` for each cell of a column, once per distinct cell."""
-    codes, uniques = _factorize(column)
-    made = np.empty(len(uniques) + 1, dtype=object)
-    made[:] = [*(make(u) for u in uniques), make(None)]  # the last: no cell
-    return made[codes].tolist()
+    codes, made = by_cell(column, make)
+    out = np.empty(len(made), dtype=object)
+    out[:] = made
+    return out[codes].tolist()
 
 
 def _factorize(column: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:

@@ -24,11 +24,13 @@ from mapapp.dataset import Dataset
 from mapapp.errors import Problem
 from mapapp.gazetteer import Gazetteer
 from mapapp.model import Event
+from mapapp.placecells import PlaceCells
 from mapapp.problems import judge
 from mapapp.rowcolumns import (
     Columns,
     Row,
     Table,
+    by_cell,
     cell_text,
     cell_value,
     distinct,
@@ -73,7 +75,7 @@ class RowChecker:
         self.base = base
         self.territory = territory
         # its own: its memo of names is this file's (the base outlives the file)
-        self.gazetteer = Gazetteer(base.places.values())
+        self.place_cells = PlaceCells(Gazetteer(base.places.values()))
         self.citing = Citing(base.sources)
         self.box = study_box(territory)
 
@@ -151,15 +153,15 @@ class RowChecker:
         self, cols: Columns, name: str, judged: list[Any], spread: Callable
     ) -> np.ndarray:
         """Judge a column of one field; return each row's checked value."""
-        column = per_cell(cols.get(name), cell_value)
-        codes, first = distinct(column)
-        raw = [column[i] for i in first]
+        codes, raw = by_cell(cols.get(name), cell_value)
         present = [i for i, v in enumerate(raw) if v is not None]
         checked, messages = judge(Event, name, [raw[i] for i in present])
         out = np.empty(len(raw), dtype=object)
         per_code: list[Any] = [[] for _ in raw]
         for i, value, msgs in zip(present, checked, messages, strict=True):
-            out[i], per_code[i] = value, msgs
+            out[i] = value
+            if msgs:
+                per_code[i] = msgs
         if Event.model_fields[name].is_required():
             for i, v in enumerate(raw):
                 if v is None:
@@ -187,7 +189,7 @@ class RowChecker:
         refs: list[list[dict[str, Any]]] = []
         for i in first:
             if texts[i]:
-                cell_refs, messages = self._parse_places(texts[i])
+                cell_refs, messages = self.place_cells.read(texts[i])
                 per_code.append([("place", m) for m in messages])
             else:
                 cell_refs = []
@@ -220,19 +222,6 @@ class RowChecker:
                 if point is not None and ids[i] is not None:
                     points[i] = point
         return codes, refs, points, model_found
-
-    def _parse_places(self, text: str) -> tuple[list[dict[str, Any]], list[str]]:
-        refs, messages = [], []
-        for token in cells.split(text):
-            ref = cells.parse_place(token)
-            message = cells.role_problem(ref, token) or self.gazetteer.problem(
-                ref["place"]
-            )
-            if message:
-                messages.append(message)
-            else:
-                refs.append(ref)
-        return refs, messages
 
     # -- sources and claims --
 
@@ -401,26 +390,29 @@ class RowChecker:
         base["file"] = [self.label] * len(keep)
         base["line"] = lines
         events = tables.frame(tables.EVENT_COLUMNS + tables.ORIGIN_COLUMNS, base)
-        place_codes, place_refs = places
+        place_codes, place_refs = places[0][keep], list(places[1])
         pointed = {
             k: i for k, i in enumerate(keep.tolist()) if i in points
-        }  # accepted rows placed by coordinates
-        refs = [place_refs[c] for c in place_codes[keep].tolist()]
+        }  # accepted rows placed by coordinates: each its own code
         for k in pointed:
-            refs[k] = [{"place": adhoc_id(base["id"][k]), "role": "site", "route": 1}]
-        parts = [tables.expand(refs, tables.PLACE_COLUMNS)]
+            place_codes[k] = len(place_refs)
+            place_refs.append(
+                [{"place": adhoc_id(base["id"][k]), "role": "site", "route": 1}]
+            )
+        parts = []
         for codes, per_code, columns in (
-            (*claims, tables.CLAIM_COLUMNS),
-            (*cites, tables.CITATION_COLUMNS),
+            (place_codes, place_refs, tables.PLACE_COLUMNS),
+            (claims[0][keep], claims[1], tables.CLAIM_COLUMNS),
+            (cites[0][keep], cites[1], tables.CITATION_COLUMNS),
         ):
-            parts.append(tables.expand_codes(codes[keep], per_code, columns))
+            parts.append(tables.expand_codes(codes, per_code, columns))
         result = ImportResult(EventTables(events, *parts))
         first_ev: dict[str, int] = {}
         made, known = self.citing.made, self.citing.sources
         for table in (result.tables.citations, result.tables.claims):
-            for sid, ev in zip(table["source"], table["ev"], strict=True):
-                if sid in made and sid not in known:
-                    first_ev[sid] = min(first_ev.get(sid, ev), ev)
+            new = table[table["source"].isin(list(made.keys() - known.keys()))]
+            for sid, ev in zip(new["source"], new["ev"], strict=True):
+                first_ev[sid] = min(first_ev.get(sid, ev), ev)
         for sid, ev in sorted(first_ev.items(), key=lambda item: item[1]):
             known[sid] = made[sid]
             result.sources.append((made[sid], self.label, {"": lines[ev]}))

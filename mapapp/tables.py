@@ -215,24 +215,13 @@ def concat(parts: Sequence[EventTables]) -> EventTables:
     return EventTables(events, *lists)
 
 
-def expand(lists: list[list[dict[str, Any]]], columns: Sequence[str]) -> pd.DataFrame:
-    """Return one table row per item of each row's list (``ev``, ``order``, fields)."""
-    counts = np.fromiter(map(len, lists), np.int64, len(lists))
-    flat = [item for items in lists for item in items]
-    data: dict[str, Any] = {
-        "ev": np.repeat(np.arange(len(lists), dtype=np.int64), counts),
-        "order": np.arange(len(flat), dtype=np.int64)
-        - np.repeat(np.cumsum(counts) - counts, counts),
-    }
-    for name in columns:
-        data[name] = [item.get(name) for item in flat]
-    return frame(("ev", "order", *columns), data)
-
-
 def expand_codes(
     codes: np.ndarray, per_code: list[list[dict[str, Any]]], columns: Sequence[str]
 ) -> pd.DataFrame:
-    """Return :func:`expand` of each row's code's list, each code's list read once."""
+    """Return a row (``ev``, ``order``, fields) per item of each row's code's list.
+
+    Each code's list is read once, however many rows share it.
+    """
     sizes = np.fromiter(map(len, per_code), np.int64, len(per_code))
     starts = np.cumsum(sizes) - sizes
     counts = sizes[codes] if len(codes) else np.array([], dtype=np.int64)

@@ -1,6 +1,6 @@
 """A file's rows as columns, and their distinct cells (mapapp.rowcolumns)."""
 
-from mapapp.rowcolumns import Columns, Row, Table, distinct, per_cell
+from mapapp.rowcolumns import Columns, Row, Table, by_cell, distinct, per_cell
 
 
 def test_distinct_tells_cells_apart_by_type_and_value():
@@ -30,3 +30,17 @@ def test_columns_of_a_csv_table_and_of_geojson_rows():
     cols = Columns.of(rows)
     assert cols.get("when") == [1962] and cols.points == [(80.0, 44.0)]
     assert cols.row(0) == {"id": "a", "when": 1962}
+
+
+def test_by_cell_codes_each_cell_and_makes_each_distinct_one_once():
+    made = []
+
+    def make(cell):
+        made.append(cell)
+        return f"<{cell}>"
+
+    codes, out = by_cell(["a", None, "a", 1, "1", None], make)
+    assert made == ["a", 1, "1", None]  # the last: no cell
+    assert [out[c] for c in codes] == ["<a>", "<None>", "<a>", "<1>", "<1>", "<None>"]
+    assert codes[0] == codes[2] and codes[1] == codes[5] == len(out) - 1
+    assert codes[3] != codes[4]
