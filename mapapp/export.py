@@ -85,11 +85,13 @@ def event_table(
         When a place reference cannot be written in the ``place`` syntax.
     """
     tables = data.tables
+    geo = located.events.set_index("id")
     if ids is not None:
         keep = set(ids)
-        tables = tables.take([i for i, eid in enumerate(tables.ids) if eid in keep])
-    geo = located.events.set_index("id")
-    geo = geo.loc[list(tables.ids)] if len(tables) else geo.iloc[:0]
+        kept = [i for i, eid in enumerate(tables.ids) if eid in keep]
+        if len(kept) < len(tables):  # (the geocode has a row per event, in order)
+            tables = tables.take(kept)
+            geo = geo.loc[list(tables.ids)] if len(tables) else geo.iloc[:0]
     columns = _columns(data, tables)
     # object columns keep None as None (pandas 3 would make str columns with NaN)
     frame = gpd.GeoDataFrame(
@@ -128,8 +130,12 @@ def _joined(
     starts = np.cumsum(counts) - counts
     single = counts == 1
     out[single] = texts[starts[single]]
-    for i in np.flatnonzero(counts > 1).tolist():
-        out[i] = sep.join(texts[starts[i] : starts[i] + counts[i]])
+    many = np.flatnonzero(counts > 1)
+    flat = texts.tolist()  # slices of a list are cheaper than of an array
+    out[many] = [
+        sep.join(flat[a : a + c])
+        for a, c in zip(starts[many].tolist(), counts[many].tolist(), strict=True)
+    ]
     return out
 
 

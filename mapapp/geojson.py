@@ -78,13 +78,13 @@ def encode_column(values: pd.Series, raw: bool = False) -> list[str]:
     """
     array = values.to_numpy(dtype=object)
     if raw:
-        return ["null" if v is None or v != v else v for v in array]
+        return ["null" if v is None or v != v else v for v in array.tolist()]
     kind = pd.api.types.infer_dtype(array, skipna=False)
     if kind == "string":
-        return [_encode_str(v) for v in array]
+        return list(map(_encode_str, array.tolist()))
     if kind == "boolean":
-        return ["true" if v else "false" for v in array]
-    return [encode_value(v) for v in array]
+        return list(map(_LITERALS.__getitem__, array.tolist()))
+    return list(map(encode_value, array.tolist()))
 
 
 def _wgs84(geometry: gpd.GeoSeries) -> np.ndarray:
@@ -183,10 +183,12 @@ def feature_collection(
     glue = ['{"type":"Feature","id":', "", ',"geometry":']
     glue += [("," if k else ',"properties":{') + key for k, key in enumerate(keys)]
     glue.append(("" if keys else ',"properties":{') + "}},\n")
-    pieces = np.empty((len(frame), 2 * len(values) + 1), dtype=object)
-    pieces[:, 0::2] = glue
+    n, stride = len(frame), 2 * len(values) + 1
+    pieces: list[Any] = [None] * (n * stride)  # feature by feature, glue and values
+    for k, text in enumerate(glue):
+        pieces[2 * k :: stride] = [text] * n
     for k, column in enumerate(values):
-        pieces[:, 2 * k + 1] = column
-    pieces[0, 0] = opening + glue[0]
-    pieces[-1, -1] = glue[-1].removesuffix(",\n") + "\n]}\n"
-    return "".join(pieces.ravel().tolist())  # the only copy of the whole text
+        pieces[2 * k + 1 :: stride] = list(column)
+    pieces[0] = opening + glue[0]
+    pieces[-1] = glue[-1].removesuffix(",\n") + "\n]}\n"
+    return "".join(pieces)  # the only copy of the whole text

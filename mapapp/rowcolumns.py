@@ -127,7 +127,8 @@ def by_cell(
         ``make`` of each code's cell.
     """
     codes, uniques = _factorize(column)
-    made = [*(make(u) for u in uniques), make(None)]
+    made = list(map(make, uniques))
+    made.append(make(None))
     codes[codes < 0] = len(uniques)
     return codes, made
 

@@ -154,18 +154,18 @@ class RowChecker:
     ) -> np.ndarray:
         """Judge a column of one field; return each row's checked value."""
         codes, raw = by_cell(cols.get(name), cell_value)
-        present = [i for i, v in enumerate(raw) if v is not None]
+        missing = np.equal(np.fromiter(raw, dtype=object, count=len(raw)), None)
+        present = np.flatnonzero(~missing).tolist()
         checked, messages = judge(Event, name, [raw[i] for i in present])
         out = np.empty(len(raw), dtype=object)
-        per_code: list[Any] = [[] for _ in raw]
-        for i, value, msgs in zip(present, checked, messages, strict=True):
-            out[i] = value
+        out[present] = np.fromiter(checked, dtype=object, count=len(present))
+        per_code: list[Any] = [()] * len(raw)  # (read only)
+        for i, msgs in zip(present, messages, strict=True):
             if msgs:
                 per_code[i] = msgs
         if Event.model_fields[name].is_required():
-            for i, v in enumerate(raw):
-                if v is None:
-                    per_code[i] = [(name, "required field is missing")]
+            for i in np.flatnonzero(missing).tolist():
+                per_code[i] = [(name, "required field is missing")]
         spread(codes, per_code, judged)
         return out[codes] if len(codes) else np.array([], dtype=object)
 
