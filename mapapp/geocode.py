@@ -110,21 +110,25 @@ def place_frame(
         Indexed by place id, EPSG:4326.
     """
     rows = list(places)
+
+    def text(name: str) -> pd.Series:  # object: pandas would convert to its str dtype
+        return pd.Series([getattr(p, name) for p in rows], dtype=object)
+
     frame = gpd.GeoDataFrame(
         {
-            "id": np.array([p.id for p in rows], dtype=object),  # str even if empty
-            "label": [p.label for p in rows],
+            "id": text("id"),
+            "label": text("label"),
             "other_names": [tuple(n.name for n in p.names[1:]) for p in rows],
-            "kind": [p.kind for p in rows],
-            "state_1962": [p.state_1962 for p in rows],
-            "precision": [p.precision for p in rows],
+            "kind": text("kind"),
+            "state_1962": text("state_1962"),
+            "precision": text("precision"),
         },
         geometry=gpd.points_from_xy([p.lon for p in rows], [p.lat for p in rows]),
         crs=WGS84,
     ).set_index("id", drop=False)
     side, unit = sides(frame.geometry.values, frontier.territory)
-    frame["side"] = side
-    frame["unit"] = unit
+    frame["side"] = pd.Series(side, dtype=object, index=frame.index)
+    frame["unit"] = pd.Series(unit, dtype=object, index=frame.index)
     frame["distance_km"] = distance_km(frame.geometry.values, frontier.line)
     frame["far"] = frame["distance_km"].to_numpy() > far_km
     near = frame["distance_km"].to_numpy() <= tolerance_km
@@ -293,11 +297,11 @@ def locate(
         )
     out = gpd.GeoDataFrame(
         {
-            "id": event_ids,
+            "id": pd.Series(event_ids, dtype=object),  # object: not converted to str
             "geo_precision": pd.Series(precision, dtype=object),
             "crossing_inferred": inferred,
             "far": far,
-            "place_ids": place_ids,
+            "place_ids": pd.Series(place_ids, dtype=object),
         },
         geometry=gpd.GeoSeries(geometry, crs=WGS84),
     )

@@ -8,8 +8,8 @@
   arrays and objects in ``properties``.
 
 Each distinct geometry is rounded, oriented and written once, by shapely in one
-vectorised call each; properties are encoded column by column. One feature is
-written per line, after a first line that opens the collection.
+vectorised call each; properties are encoded column by column, each distinct text
+once. One feature is written per line, after a first line that opens the collection.
 """
 
 from __future__ import annotations
@@ -81,7 +81,13 @@ def encode_column(values: pd.Series, raw: bool = False) -> list[str]:
         return ["null" if v is None or v != v else v for v in array.tolist()]
     kind = pd.api.types.infer_dtype(array, skipna=False)
     if kind == "string":
-        return list(map(_encode_str, array.tolist()))
+        texts = array.tolist()
+        memo = dict.fromkeys(texts)  # a column often repeats its values
+        if len(memo) == len(texts):
+            return list(map(_encode_str, texts))
+        for text in memo:
+            memo[text] = _encode_str(text)
+        return list(map(memo.__getitem__, texts))
     if kind == "boolean":
         return list(map(_LITERALS.__getitem__, array.tolist()))
     return list(map(encode_value, array.tolist()))

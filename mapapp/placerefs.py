@@ -83,8 +83,8 @@ def event_refs(
         {
             "ev": ev[ok],
             "order": order[ok],
-            "place": pd.array(found[ok], dtype=object),
-            "role": pd.array(roles[ok], dtype=object),
+            "place": pd.Series(found[ok], dtype=object),  # not converted to str
+            "role": pd.Series(roles[ok], dtype=object),
             "rank": rank[ok],
             "group": routes[ok],
         }

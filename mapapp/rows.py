@@ -16,6 +16,7 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 
 from mapapp import cells, citations, tables
 from mapapp.adhoc import adhoc_id, make_places, point_of, study_box
@@ -288,7 +289,9 @@ class RowChecker:
             per_cell(claimant_col, cell_text), dtype=bool
         )  # a row's sources matter to its claims only when it has figures
         cite_codes = np.where(figures, cite_codes, -1)
-        codes, first = distinct(nested_col, people_col, claimant_col, cite_codes)
+        # rows whose sources differ but begin with the same source have the same claims
+        head, _ = pd.factorize(np.array([*firsts, None], dtype=object))
+        codes, first = distinct(nested_col, people_col, claimant_col, head[cite_codes])
         per_code: list[Messages] = []
         raws: list[Any] = []
         nested_flags: list[bool] = []
@@ -332,23 +335,20 @@ class RowChecker:
         self, cols: Columns, ok: np.ndarray, found: list[Messages]
     ) -> np.ndarray:
         """Report rows whose id an earlier accepted row has; return the others."""
-        ids = [cell_text(v) for v in cols.get("id")]
-        first: dict[str, int] = {}
-        for i in np.flatnonzero(ok).tolist():
-            first.setdefault(ids[i], i)
-        keep = np.ones(len(ids), dtype=bool)
-        for i, record in enumerate(ids):
-            at = first.get(record) if record else None
-            if at is not None and at < i:
-                keep[i] = False
-                found[i].insert(
-                    0,
-                    (
-                        "id",
-                        f"duplicate event id (got {record!r}; first defined at "
-                        f"{self.label}:{cols.lines[at]}; ids must be unique)",
-                    ),
-                )
+        ids = np.array(per_cell(cols.get("id"), cell_text), dtype=object)
+        codes, _ = pd.factorize(ids)
+        first = np.full(len(ids) + 1, len(ids))  # each id's first accepted row
+        np.minimum.at(first, codes[ok], np.flatnonzero(ok))
+        keep = (first[codes] >= np.arange(len(ids))) | (ids == "")
+        for i in np.flatnonzero(~keep).tolist():
+            found[i].insert(
+                0,
+                (
+                    "id",
+                    f"duplicate event id (got {ids[i]!r}; first defined at "
+                    f"{self.label}:{cols.lines[first[codes[i]]]}; ids must be unique)",
+                ),
+            )
         return keep
 
     def _problems(
