@@ -335,18 +335,21 @@ class RowChecker:
         self, cols: Columns, ok: np.ndarray, found: list[Messages]
     ) -> np.ndarray:
         """Report rows whose id an earlier accepted row has; return the others."""
-        ids = np.array(per_cell(cols.get("id"), cell_text), dtype=object)
-        codes, _ = pd.factorize(ids)
-        first = np.full(len(ids) + 1, len(ids))  # each id's first accepted row
+        cell_codes, texts = by_cell(cols.get("id"), cell_text)
+        same, _ = pd.factorize(np.array(texts, dtype=object))  # the same id text
+        codes, n = same[cell_codes], len(cell_codes)
+        first = np.full(len(texts), n)  # each id's first accepted row
         np.minimum.at(first, codes[ok], np.flatnonzero(ok))
-        keep = (first[codes] >= np.arange(len(ids))) | (ids == "")
+        blank = np.array([not text for text in texts], dtype=bool)[cell_codes]
+        keep = (first[codes] >= np.arange(n)) | blank
         for i in np.flatnonzero(~keep).tolist():
             found[i].insert(
                 0,
                 (
                     "id",
-                    f"duplicate event id (got {ids[i]!r}; first defined at "
-                    f"{self.label}:{cols.lines[first[codes[i]]]}; ids must be unique)",
+                    f"duplicate event id (got {texts[cell_codes[i]]!r}; first defined "
+                    f"at {self.label}:{cols.lines[first[codes[i]]]}; ids must be "
+                    "unique)",
                 ),
             )
         return keep
