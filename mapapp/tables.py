@@ -120,6 +120,12 @@ class EventTables:
             return self.records[i]
         return self._models(i, i + 1)[0]
 
+    def records_at(self, positions: Sequence[int] | np.ndarray) -> tuple[Event, ...]:
+        """Return the events at these positions, in this order, as models."""
+        if "records" in self.__dict__:
+            return tuple(self.records[i] for i in positions)
+        return self.take(positions).records
+
     @functools.cached_property
     def records(self) -> tuple[Event, ...]:
         """Return every event as its model, in order (made once, when asked).
@@ -145,8 +151,9 @@ class EventTables:
         ):
             lo, hi = int(starts[start]), int(starts[stop])
             per_event: list[list[Record]] = [[] for _ in range(stop - start)]
-            values = [table[c].to_numpy(dtype=object)[lo:hi].tolist() for c in columns]
-            evs = table["ev"].to_numpy()[lo:hi].tolist()
+            part = table.iloc[lo:hi]  # sliced first: one event costs its own rows
+            values = [part[c].to_numpy(dtype=object).tolist() for c in columns]
+            evs = part["ev"].to_numpy().tolist()
             for ev, *row in zip(evs, *values, strict=True):
                 fields = dict(zip(columns, row, strict=True))
                 per_event[ev - start].append(model.model_construct(**fields))

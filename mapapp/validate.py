@@ -115,7 +115,7 @@ def _suspects(
     ]
     related = np.flatnonzero(tables.events["related"].map(len).to_numpy() > 0)
     suspect = np.unique(np.concatenate([*(h.to_numpy() for h in hits), related]))
-    return [tables.record(int(i)) for i in suspect]
+    return list(tables.records_at(suspect))
 
 
 def _problem(data: Dataset, ev: Event, path: str, message: str) -> Problem:

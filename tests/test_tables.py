@@ -24,6 +24,16 @@ def test_take_keeps_the_chosen_events_and_renumbers_their_rows():
     assert set(chosen.places["ev"]) <= {0, 1}
 
 
+def test_records_at_gives_the_events_at_positions_in_one_pass():
+    events = list(W.data.events)
+    fresh = tables.of_events(events)
+    assert fresh.records_at([3, 1]) == (events[3], events[1])
+    assert "records" not in fresh.__dict__  # not every event was made for two
+    assert fresh.records_at([]) == ()
+    fresh.records  # noqa: B018 (every event made: they are read from there)
+    assert fresh.records_at([3, 1]) == (events[3], events[1])
+
+
 def test_concat_puts_events_one_after_the_other():
     events = list(W.data.events)
     a, b = tables.of_events(events[:2]), tables.of_events(events[2:])
