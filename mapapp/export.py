@@ -106,7 +106,9 @@ def event_table(
             frame[name] = pd.Series(geo[name].to_numpy(dtype=object), dtype=object)
         for name in ("crossing_inferred", "far"):
             frame[name] = geo[name].to_numpy(dtype=bool)
-        names = _each_distinct(frame["place_ids"], lambda ids: _place_names(data, ids))
+        names = _each_distinct(
+            frame["place_ids"].tolist(), lambda ids: _place_names(data, ids)
+        )
         frame["place_names"] = pd.Series(names, dtype=object)
     frame.loc[frame.geometry.is_empty, "geometry"] = None
     return frame
@@ -209,11 +211,12 @@ def _json_column(ev: np.ndarray, texts: Sequence[str], n: int) -> np.ndarray:
 def _place_column(data: Dataset, tables: EventTables) -> np.ndarray:
     """Return each event's references in the ``place`` syntax (see :mod:`cells`)."""
     refs = tables.places
-    names = refs["place"].to_numpy(dtype=object)
+    names = refs["place"].tolist()
     ev = refs["ev"].to_numpy()
-    bad = [i for i, name in enumerate(names) if cells.SEP in name]
+    bad = [name for name in dict.fromkeys(names) if cells.SEP in name]
     if bad:
-        eid, name = tables.ids[ev[bad[0]]], names[bad[0]]
+        name = bad[0]
+        eid = tables.ids[ev[names.index(name)]]
         raise ExportError(
             f"event {eid}: place {name!r} contains {cells.SEP!r}, which "
             f"the place column uses between references; use the place's id"
@@ -223,7 +226,7 @@ def _place_column(data: Dataset, tables: EventTables) -> np.ndarray:
     )
     out = _joined(ev, texts, len(tables))
     adhoc = np.array(
-        _each_distinct(names.tolist(), lambda name: is_adhoc(data.places.get(name))),
+        _each_distinct(names, lambda name: is_adhoc(data.places.get(name))),
         dtype=bool,
     )
     only = np.bincount(ev, minlength=len(tables))[ev] == 1

@@ -10,6 +10,7 @@ tables or gives every problem it has: nothing stops at the first.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,6 +42,7 @@ from mapapp.tables import EventTables
 
 SCALARS = ("id", "title", "summary", "kind", "when", "date_note")
 LocatedRecord = tuple[Any, str, dict[str, int]]
+Findings = dict[int, list[tuple[str | None, str]]]  # by row
 
 
 @dataclass(frozen=True)
@@ -92,10 +94,11 @@ class RowChecker:
         """
         cols = Columns.of(rows)
         n = len(cols.lines)
-        found: list[Messages] = [[] for _ in range(n)]  # the checker's own findings
-        judged: list[list[tuple[str | None, str]]] = [[] for _ in range(n)]
+        # by row, only rows with problems: the checker's own, and the model's
+        found: Findings = defaultdict(list)
+        judged: Findings = defaultdict(list)
 
-        def spread(codes: np.ndarray, per_code: list[Any], into: list[Any]) -> None:
+        def spread(codes: np.ndarray, per_code: list[Any], into: Findings) -> None:
             bad = np.array([bool(msgs) for msgs in per_code], dtype=bool)
             if len(codes) and bad.any():
                 for i in np.flatnonzero(bad[codes]).tolist():
@@ -131,9 +134,8 @@ class RowChecker:
         ):
             spread(codes, per_code, judged)
         tell(3 * n // 4, n)
-        ok = np.array(
-            [not f and not j for f, j in zip(found, judged, strict=True)], dtype=bool
-        )
+        ok = np.ones(n, dtype=bool)
+        ok[[i for part in (found, judged) for i, msgs in part.items() if msgs]] = False
         ok &= self._no_duplicates(cols, ok, found)
         problems = self._problems(cols, found, judged)
         keep = np.flatnonzero(ok)
@@ -151,7 +153,7 @@ class RowChecker:
     # -- scalar fields --
 
     def _scalar(
-        self, cols: Columns, name: str, judged: list[Any], spread: Callable
+        self, cols: Columns, name: str, judged: Findings, spread: Callable
     ) -> np.ndarray:
         """Judge a column of one field; return each row's checked value."""
         codes, raw = by_cell(cols.get(name), cell_value)
@@ -177,7 +179,7 @@ class RowChecker:
         cols: Columns,
         ids: np.ndarray,
         spread: Callable,
-        found: list[Messages],
+        found: Findings,
     ) -> tuple[np.ndarray, list[list[dict[str, Any]]], dict[int, tuple], list[Any]]:
         """Judge the place cells; return per row its code, per code its references.
 
@@ -219,7 +221,8 @@ class RowChecker:
             judged_points = [point_of(self.box, *(k[j] for k in key)) for j in pfirst]
             for j, i in enumerate(empty):
                 point, messages = judged_points[pcodes[j]]
-                found[i] += messages
+                if messages:
+                    found[i] += messages
                 if point is not None and ids[i] is not None:
                     points[i] = point
         return codes, refs, points, model_found
@@ -230,7 +233,7 @@ class RowChecker:
         self,
         cols: Columns,
         spread: Callable,
-        found: list[Messages],
+        found: Findings,
     ) -> tuple[np.ndarray, list[list[dict[str, Any]]], list[str | None], list[Any]]:
         """Judge the source cells; return per row its code, per code its citations.
 
@@ -276,7 +279,7 @@ class RowChecker:
         cite_codes: np.ndarray,
         firsts: list[str | None],
         spread: Callable,
-        found: list[Messages],
+        found: Findings,
     ) -> tuple[np.ndarray, list[list[dict[str, Any]]], list[Any]]:
         """Judge the figure cells; return per row its code, per code its claims.
 
@@ -332,7 +335,7 @@ class RowChecker:
     # -- the rows --
 
     def _no_duplicates(
-        self, cols: Columns, ok: np.ndarray, found: list[Messages]
+        self, cols: Columns, ok: np.ndarray, found: Findings
     ) -> np.ndarray:
         """Report rows whose id an earlier accepted row has; return the others."""
         cell_codes, texts = by_cell(cols.get("id"), cell_text)
@@ -355,20 +358,18 @@ class RowChecker:
         return keep
 
     def _problems(
-        self, cols: Columns, found: list[Messages], judged: list[Any]
+        self, cols: Columns, found: Findings, judged: Findings
     ) -> list[Problem]:
         """Return the problems of rejected rows, each row's in its columns' order."""
         out: list[Problem] = []
         ids = cols.get("id")
-        for i in range(len(found)):
-            if not found[i] and not judged[i]:
-                continue
+        for i in sorted({i for part in (found, judged) for i, m in part.items() if m}):
             record = cell_text(ids[i]) or f"#{i + 1}"
             line = cols.lines[i]
-            row = found[i] + [
+            row = found.get(i, []) + [
                 (path, message)
-                for path, message in judged[i]
-                if path not in {c for c, _ in found[i]}
+                for path, message in judged.get(i, [])
+                if path not in {c for c, _ in found.get(i, [])}
             ]
             where = {name: k for k, name in enumerate(cols.row(i))}
             row.sort(key=lambda p: where.get(p[0] or "", len(where)))
