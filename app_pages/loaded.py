@@ -18,6 +18,7 @@ from mapapp import (
     claimsymbols,
     eventlayers,
     geocode,
+    importer,
     mapview,
     select,
     uploads,
@@ -186,9 +187,15 @@ def with_user_data(user: UserData) -> Loaded:
     as its events), so the bundle's base map is reused as it is.
     """
     bundled = load()
-    return assemble(
-        user.data, user.located, bundled.layers, bundled.frontier, bundled.base, user
-    )
+    with importer.gc_paused():  # the upload's records and features: a bulk build
+        return assemble(
+            user.data,
+            user.located,
+            bundled.layers,
+            bundled.frontier,
+            bundled.base,
+            user,
+        )
 
 
 # Passed to st_folium as ``render``: False skips its render of the whole figure,
